@@ -1,0 +1,10 @@
+//! Qvault: a native desktop password manager that specialises in
+//! cryptocurrency keys. The library holds everything; `main.rs` only parses
+//! arguments and hands over to the window or the command line.
+
+pub mod cli;
+pub mod crypto;
+pub mod paths;
+pub mod store;
+pub mod ui;
+pub mod vault;

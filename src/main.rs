@@ -1,0 +1,25 @@
+//! The `qvault` executable: the window when given no subcommand, the command
+//! line otherwise.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use qvault::cli::Cli;
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    let cli = Cli::parse();
+    match cli.command {
+        None => match qvault::ui::run(cli.vault) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("qvault: failed to open the window: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Some(command) => {
+            let code = qvault::cli::run(command, cli.vault, cli.password_stdin);
+            ExitCode::from(u8::try_from(code).unwrap_or(1))
+        }
+    }
+}

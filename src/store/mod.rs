@@ -1,0 +1,283 @@
+//! Vault files on disk: reading, creating, unlocking and the safe save
+//! (temp file, fsync, read back, backup, rename, fsync folder), the guard
+//! against overwriting a file that changed on disk, and the writer lock.
+
+pub mod format;
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::crypto::recovery::RecoveryCode;
+use crate::crypto::{KdfParams, Password};
+use crate::vault::{SecretText, Vault};
+pub use format::{FormatError, SealError, VaultKeys};
+
+/// SHA-256 of a vault file as it was last read or written by us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fingerprint([u8; 32]);
+
+impl Fingerprint {
+    pub fn of(bytes: &[u8]) -> Self {
+        Self(Sha256::digest(bytes).into())
+    }
+}
+
+/// Errors of the store. Paths are shown; secrets never are.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("there is no vault at {0}")]
+    NotFound(PathBuf),
+    #[error("a file already exists at {0}; choose another place or open it instead")]
+    AlreadyExists(PathBuf),
+    #[error("failed to read {path}: {source}")]
+    Read { path: PathBuf, source: io::Error },
+    #[error("failed to save the vault to {path}: {source}; the previous file is unchanged")]
+    Write { path: PathBuf, source: io::Error },
+    #[error("the saved copy did not read back correctly; the previous file is unchanged")]
+    Verify,
+    #[error(
+        "the vault file changed on disk since it was opened (another program or device wrote \
+         it); it was not overwritten"
+    )]
+    ChangedOnDisk,
+    #[error("the vault is open for writing in another Qvault process")]
+    InUse,
+    #[error("{source}{}", backup_hint(.backup.as_deref()))]
+    Format { source: FormatError, backup: Option<PathBuf> },
+    #[error(transparent)]
+    Seal(#[from] SealError),
+    #[error(transparent)]
+    Crypto(#[from] crate::crypto::CryptoError),
+}
+
+fn backup_hint(backup: Option<&Path>) -> String {
+    match backup {
+        Some(path) => format!(". A backup of the previous version is at {}", path.display()),
+        None => String::new(),
+    }
+}
+
+impl StoreError {
+    /// The command line's exit code: 2 wrong password or code, 3 damaged or
+    /// unreadable file, 1 anything else.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Self::Format { source: FormatError::WrongPassword | FormatError::WrongRecoveryCode, .. } => 2,
+            Self::Format { .. } | Self::Read { .. } | Self::NotFound(_) => 3,
+            _ => 1,
+        }
+    }
+
+    /// True when the file itself is damaged (not a wrong password).
+    pub fn is_damaged(&self) -> bool {
+        matches!(
+            self,
+            Self::Format {
+                source: FormatError::Damaged(_) | FormatError::BadKdfParams(_) | FormatError::NotAVault,
+                ..
+            }
+        )
+    }
+}
+
+/// The path of the backup kept beside a vault: `NAME.bak`.
+pub fn backup_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".bak");
+    path.with_file_name(name)
+}
+
+fn format_error(path: &Path, source: FormatError) -> StoreError {
+    let backup = backup_path(path);
+    let damaged = !matches!(source, FormatError::WrongPassword | FormatError::WrongRecoveryCode);
+    StoreError::Format { source, backup: (damaged && backup.exists()).then_some(backup) }
+}
+
+/// An unlocked vault with what is needed to save it back.
+#[derive(Debug)]
+pub struct Opened {
+    pub vault: Vault,
+    pub keys: VaultKeys,
+    pub fingerprint: Fingerprint,
+}
+
+/// Reads a whole vault file.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, StoreError> {
+    fs::read(path).map_err(|source| {
+        if source.kind() == io::ErrorKind::NotFound {
+            StoreError::NotFound(path.to_owned())
+        } else {
+            StoreError::Read { path: path.to_owned(), source }
+        }
+    })
+}
+
+/// How to unlock a vault.
+#[derive(Debug)]
+pub enum Credential {
+    Password(Password),
+    RecoveryCode(RecoveryCode),
+}
+
+/// Reads and unlocks a vault. A wrong password changes nothing on disk.
+pub fn unlock(path: &Path, credential: &Credential) -> Result<Opened, StoreError> {
+    let bytes = read_file(path)?;
+    let sealed = format::parse(&bytes).map_err(|e| format_error(path, e))?;
+    let result = match credential {
+        Credential::Password(password) => sealed.unlock_with_password(password),
+        Credential::RecoveryCode(code) => sealed.unlock_with_recovery(code),
+    };
+    let (vault, keys) = result.map_err(|e| format_error(path, e))?;
+    Ok(Opened { vault, keys, fingerprint: Fingerprint::of(&bytes) })
+}
+
+/// Creates a new, empty vault file (0600) and returns it unlocked with its
+/// recovery code. Refuses to replace an existing file.
+pub fn create(path: &Path, password: &Password, kdf: KdfParams) -> Result<(Opened, RecoveryCode), StoreError> {
+    if path.exists() {
+        return Err(StoreError::AlreadyExists(path.to_owned()));
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir).map_err(|source| StoreError::Write { path: path.to_owned(), source })?;
+    }
+    let (keys, code) = VaultKeys::create(password, kdf)?;
+    let mut vault = Vault::new();
+    vault.recovery_code = SecretText::from(code.to_display_string().as_str());
+    let fingerprint = save(path, &keys, &vault, None)?;
+    Ok((Opened { vault, keys, fingerprint }, code))
+}
+
+/// Encrypts and safely writes the vault. `expected` is the fingerprint of
+/// the file as we last saw it (`None`: there must be no file yet).
+pub fn save(
+    path: &Path,
+    keys: &VaultKeys,
+    vault: &Vault,
+    expected: Option<Fingerprint>,
+) -> Result<Fingerprint, StoreError> {
+    let bytes = keys.seal(vault)?;
+    save_sealed(path, keys, &bytes, expected, None)
+}
+
+/// Writes already sealed bytes. `fail_after` makes the temp-file writer fail
+/// after that many bytes: tests use it to stand for a full disk.
+#[doc(hidden)]
+pub fn save_sealed(
+    path: &Path,
+    keys: &VaultKeys,
+    bytes: &[u8],
+    expected: Option<Fingerprint>,
+    fail_after: Option<usize>,
+) -> Result<Fingerprint, StoreError> {
+    let current = match fs::read(path) {
+        Ok(current) => Some(current),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(source) => return Err(StoreError::Read { path: path.to_owned(), source }),
+    };
+    match (&current, expected) {
+        (None, None) => {}
+        (Some(_), None) => return Err(StoreError::AlreadyExists(path.to_owned())),
+        (None, Some(_)) => return Err(StoreError::ChangedOnDisk),
+        (Some(current), Some(expected)) if Fingerprint::of(current) != expected => {
+            return Err(StoreError::ChangedOnDisk);
+        }
+        (Some(_), Some(_)) => {}
+    }
+
+    let write_err = |source| StoreError::Write { path: path.to_owned(), source };
+    let temp = write_temp(path, bytes, fail_after).map_err(write_err)?;
+    let result = (|| {
+        let read_back = fs::read(&temp).map_err(write_err)?;
+        if read_back != bytes || keys.open(&read_back).is_err() {
+            return Err(StoreError::Verify);
+        }
+        if let Some(current) = &current {
+            let backup_temp = write_temp(&backup_path(path), current, None).map_err(write_err)?;
+            fs::rename(&backup_temp, backup_path(path)).map_err(|e| {
+                let _ = fs::remove_file(&backup_temp);
+                write_err(e)
+            })?;
+        }
+        fs::rename(&temp, path).map_err(write_err)?;
+        sync_dir(path).map_err(write_err)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result.map(|()| Fingerprint::of(bytes))
+}
+
+fn temp_path(path: &Path) -> io::Result<PathBuf> {
+    let name = path.file_name().ok_or_else(|| io::Error::other("the path has no file name"))?;
+    let suffix: [u8; 6] = crate::crypto::random_array().map_err(io::Error::other)?;
+    let mut temp = std::ffi::OsString::from(".");
+    temp.push(name);
+    temp.push(format!(".tmp-{}", data_encoding::HEXLOWER.encode(&suffix)));
+    Ok(path.with_file_name(temp))
+}
+
+/// Writes `bytes` to a new 0600 temp file beside `path` and fsyncs it.
+fn write_temp(path: &Path, bytes: &[u8], fail_after: Option<usize>) -> io::Result<PathBuf> {
+    let temp = temp_path(path)?;
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&temp)?;
+    let written = (|| {
+        let limit = fail_after.unwrap_or(usize::MAX).min(bytes.len());
+        file.write_all(&bytes[..limit])?;
+        if limit < bytes.len() {
+            return Err(io::Error::new(io::ErrorKind::StorageFull, "no space left on device"));
+        }
+        file.sync_all()
+    })();
+    match written {
+        Ok(()) => Ok(temp),
+        Err(e) => {
+            drop(file);
+            let _ = fs::remove_file(&temp);
+            Err(e)
+        }
+    }
+}
+
+fn sync_dir(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        File::open(dir)?.sync_all()?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// An exclusive lock on `NAME.lock` beside the vault, held while a process may
+/// write the vault. Released when dropped (or when the process dies).
+#[derive(Debug)]
+pub struct WriterLock {
+    _file: File,
+}
+
+impl WriterLock {
+    pub fn acquire(vault_path: &Path) -> Result<Self, StoreError> {
+        let mut name = vault_path.file_name().unwrap_or_default().to_os_string();
+        name.push(".lock");
+        let lock_path = vault_path.with_file_name(name);
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|source| StoreError::Write { path: lock_path.clone(), source })?;
+        match file.try_lock() {
+            Ok(()) => Ok(Self { _file: file }),
+            Err(fs::TryLockError::WouldBlock) => Err(StoreError::InUse),
+            Err(fs::TryLockError::Error(source)) => Err(StoreError::Write { path: lock_path, source }),
+        }
+    }
+}

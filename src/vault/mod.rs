@@ -1,0 +1,314 @@
+//! The vault model: a vault holds boxes, a box holds secrets of one template,
+//! a secret holds fields. Pure data and operations on it; no I/O, no egui.
+
+pub mod search;
+pub mod templates;
+pub mod text;
+
+use std::collections::BTreeMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub use search::SearchIndex;
+pub use templates::{BoxKind, FieldSpec, ListSpec};
+pub use text::SecretText;
+
+/// Version of the payload's JSON schema.
+pub const MODEL_VERSION: u32 = 1;
+/// Earlier versions of a secret kept in its history.
+pub const HISTORY_LEN: usize = 10;
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// Errors of operations on the model.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum VaultError {
+    #[error("no box with that id")]
+    NoSuchBox,
+    #[error("no secret with that id")]
+    NoSuchSecret,
+    #[error("a box name cannot be empty")]
+    EmptyName,
+}
+
+/// The decrypted payload of a vault file.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Vault {
+    pub version: u32,
+    pub boxes: Vec<VaultBox>,
+    #[serde(default)]
+    pub tombstones: Vec<Tombstone>,
+    /// The recovery code, kept inside the encrypted payload so that Settings
+    /// can show it again after asking for the password.
+    #[serde(default)]
+    pub recovery_code: SecretText,
+}
+
+/// A named group of secrets of one template.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VaultBox {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: BoxKind,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+    #[serde(default)]
+    pub secrets: Vec<Secret>,
+}
+
+/// A user-added field beyond the template.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomField {
+    pub name: String,
+    pub value: SecretText,
+    #[serde(default)]
+    pub hidden: bool,
+}
+
+/// One item of a list field: sub-field key to value.
+pub type ListItem = BTreeMap<String, SecretText>;
+
+/// The editable content of a secret, also what history keeps.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretContent {
+    #[serde(default)]
+    pub fields: BTreeMap<String, SecretText>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub lists: BTreeMap<String, Vec<ListItem>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom: Vec<CustomField>,
+}
+
+/// An earlier version of a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretVersion {
+    pub updated_ms: i64,
+    pub content: SecretContent,
+}
+
+/// A secret: template fields, list fields and custom fields.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Secret {
+    pub id: Uuid,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+    #[serde(flatten)]
+    pub content: SecretContent,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<SecretVersion>,
+}
+
+/// The trace of a deletion, so that sync can tell it from an absence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tombstone {
+    pub id: Uuid,
+    pub deleted_ms: i64,
+}
+
+impl SecretContent {
+    /// The value of a template field, or "" when unset.
+    pub fn get(&self, key: &str) -> &str {
+        self.fields.get(key).map_or("", SecretText::as_str)
+    }
+
+    pub fn set(&mut self, key: &str, value: &str) {
+        self.fields.entry(key.to_owned()).or_default().set(value);
+    }
+}
+
+impl Secret {
+    pub fn new(content: SecretContent) -> Self {
+        let now = now_ms();
+        Self { id: Uuid::new_v4(), created_ms: now, updated_ms: now, content, history: Vec::new() }
+    }
+
+    /// The name shown in lists: the template's first field, else "(untitled)".
+    pub fn title(&self, kind: BoxKind) -> &str {
+        let title = self.content.get(kind.title_key()).trim();
+        if title.is_empty() { "(untitled)" } else { title }
+    }
+
+    /// Replaces the content, keeping the previous version in history. An
+    /// unchanged content is not a new version.
+    pub fn update(&mut self, content: SecretContent) -> bool {
+        if content == self.content {
+            return false;
+        }
+        let previous = std::mem::replace(&mut self.content, content);
+        self.history.insert(0, SecretVersion { updated_ms: self.updated_ms, content: previous });
+        self.history.truncate(HISTORY_LEN);
+        self.updated_ms = now_ms().max(self.updated_ms + 1);
+        true
+    }
+}
+
+impl VaultBox {
+    pub fn new(name: &str, kind: BoxKind) -> Self {
+        let now = now_ms();
+        Self {
+            id: Uuid::new_v4(),
+            name: name.trim().to_owned(),
+            kind,
+            created_ms: now,
+            updated_ms: now,
+            secrets: Vec::new(),
+        }
+    }
+
+    pub fn secret(&self, id: Uuid) -> Option<&Secret> {
+        self.secrets.iter().find(|s| s.id == id)
+    }
+
+    /// Finds a secret by its title, case-insensitively.
+    pub fn secret_by_title(&self, title: &str) -> Option<&Secret> {
+        self.secrets.iter().find(|s| s.title(self.kind).eq_ignore_ascii_case(title))
+    }
+}
+
+impl Vault {
+    pub fn new() -> Self {
+        Self { version: MODEL_VERSION, ..Self::default() }
+    }
+
+    pub fn box_by_id(&self, id: Uuid) -> Option<&VaultBox> {
+        self.boxes.iter().find(|b| b.id == id)
+    }
+
+    fn box_mut(&mut self, id: Uuid) -> Result<&mut VaultBox, VaultError> {
+        self.boxes.iter_mut().find(|b| b.id == id).ok_or(VaultError::NoSuchBox)
+    }
+
+    /// The first box with this name (case-insensitive).
+    pub fn box_by_name(&self, name: &str) -> Option<&VaultBox> {
+        self.boxes.iter().find(|b| b.name.eq_ignore_ascii_case(name.trim()))
+    }
+
+    pub fn add_box(&mut self, name: &str, kind: BoxKind) -> Result<Uuid, VaultError> {
+        if name.trim().is_empty() {
+            return Err(VaultError::EmptyName);
+        }
+        let vault_box = VaultBox::new(name, kind);
+        let id = vault_box.id;
+        self.boxes.push(vault_box);
+        Ok(id)
+    }
+
+    pub fn rename_box(&mut self, id: Uuid, name: &str) -> Result<(), VaultError> {
+        if name.trim().is_empty() {
+            return Err(VaultError::EmptyName);
+        }
+        let vault_box = self.box_mut(id)?;
+        name.trim().clone_into(&mut vault_box.name);
+        vault_box.updated_ms = now_ms();
+        Ok(())
+    }
+
+    /// Deletes a box and its secrets, leaving tombstones for all of them.
+    pub fn delete_box(&mut self, id: Uuid) -> Result<(), VaultError> {
+        let index = self.boxes.iter().position(|b| b.id == id).ok_or(VaultError::NoSuchBox)?;
+        let removed = self.boxes.remove(index);
+        let now = now_ms();
+        self.tombstones.extend(
+            removed.secrets.iter().map(|s| s.id).chain([id]).map(|id| Tombstone { id, deleted_ms: now }),
+        );
+        Ok(())
+    }
+
+    pub fn add_secret(&mut self, box_id: Uuid, content: SecretContent) -> Result<Uuid, VaultError> {
+        let secret = Secret::new(content);
+        let id = secret.id;
+        let vault_box = self.box_mut(box_id)?;
+        vault_box.secrets.push(secret);
+        vault_box.updated_ms = now_ms();
+        Ok(id)
+    }
+
+    /// Replaces a secret's content; returns whether anything changed.
+    pub fn update_secret(
+        &mut self,
+        box_id: Uuid,
+        secret_id: Uuid,
+        content: SecretContent,
+    ) -> Result<bool, VaultError> {
+        let vault_box = self.box_mut(box_id)?;
+        let secret =
+            vault_box.secrets.iter_mut().find(|s| s.id == secret_id).ok_or(VaultError::NoSuchSecret)?;
+        Ok(secret.update(content))
+    }
+
+    pub fn delete_secret(&mut self, box_id: Uuid, secret_id: Uuid) -> Result<(), VaultError> {
+        let vault_box = self.box_mut(box_id)?;
+        let index =
+            vault_box.secrets.iter().position(|s| s.id == secret_id).ok_or(VaultError::NoSuchSecret)?;
+        vault_box.secrets.remove(index);
+        vault_box.updated_ms = now_ms();
+        self.tombstones.push(Tombstone { id: secret_id, deleted_ms: now_ms() });
+        Ok(())
+    }
+
+    /// Finds a secret by title across all boxes.
+    pub fn find_by_title(&self, title: &str) -> Option<(&VaultBox, &Secret)> {
+        self.boxes.iter().find_map(|b| b.secret_by_title(title).map(|s| (b, s)))
+    }
+
+    pub fn secret_count(&self) -> usize {
+        self.boxes.iter().map(|b| b.secrets.len()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn login(issuer: &str) -> SecretContent {
+        let mut c = SecretContent::default();
+        c.set("issuer", issuer);
+        c.set("password", "pw");
+        c
+    }
+
+    #[test]
+    fn an_edit_keeps_the_previous_version_in_history() {
+        let mut vault = Vault::new();
+        let b = vault.add_box("Logins", BoxKind::Passwords).expect("box");
+        let s = vault.add_secret(b, login("one")).expect("secret");
+        for i in 0..15 {
+            assert!(vault.update_secret(b, s, login(&format!("v{i}"))).expect("update"));
+        }
+        assert!(!vault.update_secret(b, s, login("v14")).expect("same"));
+        let secret = vault.boxes[0].secret(s).expect("exists");
+        assert_eq!(secret.history.len(), HISTORY_LEN);
+        assert_eq!(secret.history[0].content.get("issuer"), "v13");
+        assert_eq!(secret.title(BoxKind::Passwords), "v14");
+    }
+
+    #[test]
+    fn deleting_leaves_tombstones() {
+        let mut vault = Vault::new();
+        let b = vault.add_box("Logins", BoxKind::Passwords).expect("box");
+        let s1 = vault.add_secret(b, login("one")).expect("secret");
+        let s2 = vault.add_secret(b, login("two")).expect("secret");
+        vault.delete_secret(b, s1).expect("delete");
+        vault.delete_box(b).expect("delete box");
+        let ids: Vec<Uuid> = vault.tombstones.iter().map(|t| t.id).collect();
+        assert_eq!(ids, vec![s1, s2, b]);
+        assert!(vault.boxes.is_empty());
+    }
+
+    #[test]
+    fn empty_box_names_are_refused() {
+        let mut vault = Vault::new();
+        assert_eq!(vault.add_box("  ", BoxKind::Notes), Err(VaultError::EmptyName));
+        let b = vault.add_box("Notes", BoxKind::Notes).expect("box");
+        assert_eq!(vault.rename_box(b, ""), Err(VaultError::EmptyName));
+        vault.rename_box(b, " Diary ").expect("rename");
+        assert_eq!(vault.boxes[0].name, "Diary");
+    }
+}
