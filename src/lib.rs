@@ -5,6 +5,8 @@
 pub mod cli;
 pub mod crypto;
 pub mod paths;
+pub mod qr;
+pub mod settings;
 pub mod store;
 pub mod ui;
 pub mod vault;

@@ -319,6 +319,14 @@ impl SealedVault<'_> {
 }
 
 impl VaultKeys {
+    /// Whether `password` opens this vault's password slot (runs Argon2id).
+    pub fn verify_password(&self, password: &Password) -> Result<bool, CryptoError> {
+        let slot = &self.header.password_slot;
+        let kek = crypto::argon2id(password, &slot.salt, self.header.kdf)?;
+        let aad = slot_aad(&params_prefix(self.header.flags, self.header.kdf), PASSWORD_SLOT_LABEL);
+        Ok(unwrap(&kek, slot, &aad).is_some_and(|key| key.as_bytes() == self.vault_key.as_bytes()))
+    }
+
     /// Unwraps nothing: used by tests and benchmarks that already hold the keys.
     pub fn open(&self, bytes: &[u8]) -> Result<Vault, FormatError> {
         let sealed = parse(bytes)?;

@@ -1,8 +1,421 @@
-//! The eframe window.
+//! The eframe window. Only this module knows egui. The app keeps persisted
+//! settings and a runtime part; the top of each frame drains the worker and
+//! runs timers, panels draw and push commands, and commands are applied once
+//! at the end of the frame.
+
+mod clipboard;
+mod dialogs;
+mod onboarding;
+mod session;
+mod text;
+mod vault_view;
+mod widgets;
+mod worker;
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
+use egui_file_dialog::FileDialog;
+
+use crate::settings::{Settings, Theme};
+pub use clipboard::SecureClipboard;
+use dialogs::Dialogs;
+use onboarding::{FirstRun, UnlockScreen};
+use session::Session;
+use worker::{Job, Reply, Worker};
+
+/// Opens the window on `vault` (or on the vault used last, or the default).
 pub fn run(vault: Option<PathBuf>) -> Result<(), eframe::Error> {
-    let _ = vault;
-    Ok(())
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Qvault")
+            .with_app_id("qvault")
+            .with_inner_size([1100.0, 720.0])
+            .with_min_inner_size([640.0, 420.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Qvault",
+        options,
+        Box::new(move |cc| {
+            let settings_path = crate::paths::settings_path();
+            let app = QvaultApp::new(&cc.egui_ctx, Settings::load(&settings_path), settings_path, vault)
+                .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)?;
+            Ok(Box::new(app))
+        }),
+    )
+}
+
+/// What the window shows.
+pub(crate) enum Screen {
+    FirstRun(Box<FirstRun>),
+    Unlock(Box<UnlockScreen>),
+    Vault(Box<Session>),
+}
+
+/// Something a panel asked for, applied at the end of the frame.
+pub(crate) enum Command {
+    Lock,
+    ShowCreate,
+    Copy { label: String, value: zeroize::Zeroizing<String> },
+    ShowQr { label: String, value: zeroize::Zeroizing<String> },
+    OpenSettings,
+    OpenGenerator { target: Option<dialogs::GeneratorTarget> },
+    Send(Job),
+    SavePng(zeroize::Zeroizing<Vec<u8>>),
+    PersistSettings,
+    OpenFile,
+    BrowseNewVault,
+    FinishFirstRun,
+    NewBox,
+    RenameBox(uuid::Uuid),
+    DeleteBox(uuid::Uuid),
+    DeleteSecret(uuid::Uuid, uuid::Uuid),
+    Status(String),
+}
+
+/// A file dialog request in flight: what the picked path is for.
+pub(crate) enum FilePurpose {
+    NewVaultLocation,
+    OpenVault,
+    SaveQrPng(zeroize::Zeroizing<Vec<u8>>),
+}
+
+/// The application: persisted settings plus runtime state.
+pub struct QvaultApp {
+    pub(crate) settings: Settings,
+    settings_path: PathBuf,
+    pub(crate) screen: Screen,
+    pub(crate) dialogs: Dialogs,
+    pub(crate) commands: Vec<Command>,
+    pub(crate) status: Option<(String, Instant)>,
+    worker: Worker,
+    clipboard: SecureClipboard,
+    file_dialog: FileDialog,
+    file_purpose: Option<FilePurpose>,
+    last_activity: Instant,
+    applied_theme: Option<Theme>,
+}
+
+impl QvaultApp {
+    /// A new app on `vault`, else the vault used last, else the default vault.
+    pub fn new(
+        ctx: &egui::Context,
+        settings: Settings,
+        settings_path: PathBuf,
+        vault: Option<PathBuf>,
+    ) -> std::io::Result<Self> {
+        let wake_ctx = ctx.clone();
+        let worker = Worker::start(move || wake_ctx.request_repaint())?;
+        let path = vault
+            .or_else(|| settings.last_vault.clone().filter(|p| p.exists()))
+            .unwrap_or_else(crate::paths::default_vault_path);
+        let screen = if path.exists() {
+            Screen::Unlock(Box::new(UnlockScreen::new(path)))
+        } else {
+            Screen::FirstRun(Box::new(FirstRun::new(path)))
+        };
+        Ok(Self {
+            settings,
+            settings_path,
+            screen,
+            dialogs: Dialogs::default(),
+            commands: Vec::new(),
+            status: None,
+            worker,
+            clipboard: SecureClipboard::new(),
+            file_dialog: FileDialog::new().title("Choose a vault file"),
+            file_purpose: None,
+            last_activity: Instant::now(),
+            applied_theme: None,
+        })
+    }
+
+    /// Whether a vault is open (unlocked).
+    pub fn is_unlocked(&self) -> bool {
+        matches!(self.screen, Screen::Vault(_))
+    }
+
+    /// Draws one frame into `ui` (the whole window).
+    pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.apply_theme(&ctx);
+        self.drain_worker(&ctx);
+        self.run_timers(&ctx);
+        self.shortcuts(&ctx);
+
+        self.status_bar_ui(ui);
+        match &mut self.screen {
+            Screen::FirstRun(first_run) => first_run.ui(ui, &mut self.commands),
+            Screen::Unlock(unlock) => unlock.ui(ui, &mut self.commands),
+            Screen::Vault(session) => session.ui(ui, &mut self.commands),
+        }
+        let session = match &mut self.screen {
+            Screen::Vault(session) => Some(session.as_mut()),
+            Screen::FirstRun(_) | Screen::Unlock(_) => None,
+        };
+        self.dialogs.ui(&ctx, &mut self.settings, session, &mut self.commands);
+        self.file_dialog_ui(&ctx);
+        self.apply_commands(&ctx);
+    }
+
+    fn apply_theme(&mut self, ctx: &egui::Context) {
+        if self.applied_theme == Some(self.settings.theme) {
+            return;
+        }
+        let preference = match self.settings.theme {
+            Theme::System => egui::ThemePreference::System,
+            Theme::Light => egui::ThemePreference::Light,
+            Theme::Dark => egui::ThemePreference::Dark,
+        };
+        ctx.set_theme(preference);
+        self.applied_theme = Some(self.settings.theme);
+    }
+
+    fn drain_worker(&mut self, ctx: &egui::Context) {
+        while let Some(reply) = self.worker.try_recv() {
+            self.handle_reply(ctx, reply);
+        }
+    }
+
+    fn handle_reply(&mut self, ctx: &egui::Context, reply: Reply) {
+        match reply {
+            Reply::Created(result) => {
+                if let Ok((opened, _)) = &result {
+                    self.remember_vault(opened.path.clone());
+                }
+                if let Screen::FirstRun(first_run) = &mut self.screen {
+                    first_run.created(ctx, result);
+                }
+            }
+            Reply::Unlocked(result) => self.unlocked(result),
+            Reply::PngWritten(result) => {
+                let message = match result {
+                    Ok(path) => format!("Saved the QR code to {}", path.display()),
+                    Err(e) => e,
+                };
+                self.set_status(message);
+            }
+            other => {
+                if let Screen::Vault(session) = &mut self.screen {
+                    session.handle_reply(other, &mut self.dialogs, &mut self.commands);
+                }
+            }
+        }
+    }
+
+    fn unlocked(&mut self, result: Result<worker::OpenedVault, crate::store::StoreError>) {
+        let Screen::Unlock(unlock) = &mut self.screen else { return };
+        match result {
+            Ok(opened) => {
+                let via_recovery = unlock.used_recovery();
+                self.remember_vault(opened.path.clone());
+                self.screen = Screen::Vault(Box::new(Session::new(opened, via_recovery)));
+                self.last_activity = Instant::now();
+            }
+            Err(e) => unlock.failed(&e),
+        }
+    }
+
+    fn remember_vault(&mut self, path: PathBuf) {
+        if self.settings.last_vault.as_ref() != Some(&path) {
+            self.settings.last_vault = Some(path);
+            self.persist_settings();
+        }
+    }
+
+    fn persist_settings(&self) {
+        let job = Job::SaveSettings { path: self.settings_path.clone(), settings: self.settings.clone() };
+        self.worker.send(job);
+    }
+
+    fn run_timers(&mut self, ctx: &egui::Context) {
+        let active = ctx.input(|i| !i.events.is_empty() || i.pointer.is_moving());
+        if active {
+            self.last_activity = Instant::now();
+        }
+        self.clipboard.tick();
+        if let Screen::Vault(session) = &mut self.screen {
+            if let Some(job) = session.autosave_job() {
+                self.worker.send(job);
+            }
+            let minutes = self.settings.lock_after_minutes;
+            if minutes > 0 && self.last_activity.elapsed() >= Duration::from_secs(u64::from(minutes) * 60) {
+                self.commands.push(Command::Lock);
+            }
+            ctx.request_repaint_after(Duration::from_millis(500));
+        }
+        if self.clipboard.seconds_left().is_some() {
+            ctx.request_repaint_after(Duration::from_millis(500));
+        }
+    }
+
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        let lock = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::L);
+        if self.is_unlocked() && ctx.input_mut(|i| i.consume_shortcut(&lock)) {
+            self.commands.push(Command::Lock);
+        }
+        if let Screen::Vault(session) = &mut self.screen {
+            session.shortcuts(ctx, &mut self.dialogs);
+        }
+    }
+
+    fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
+        let clipboard = self.clipboard.seconds_left();
+        let status = self
+            .status
+            .as_ref()
+            .filter(|(_, at)| at.elapsed() < Duration::from_secs(8))
+            .map(|(text, _)| text.clone());
+        if clipboard.is_none() && status.is_none() {
+            return;
+        }
+        egui::Panel::bottom("status").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                if let Some(text) = status {
+                    ui.label(text);
+                }
+                if let Some(secs) = clipboard {
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        ui.label(format!("Clipboard clears in {secs} s"));
+                    });
+                }
+            });
+        });
+    }
+
+    pub(crate) fn set_status(&mut self, text: String) {
+        self.status = Some((text, Instant::now()));
+    }
+
+    fn file_dialog_ui(&mut self, ctx: &egui::Context) {
+        self.file_dialog.update(ctx);
+        let Some(path) = self.file_dialog.take_picked() else { return };
+        let Some(purpose) = self.file_purpose.take() else { return };
+        match purpose {
+            FilePurpose::NewVaultLocation => {
+                if let Screen::FirstRun(first_run) = &mut self.screen {
+                    first_run.set_path(path);
+                }
+            }
+            FilePurpose::OpenVault => {
+                self.screen = Screen::Unlock(Box::new(UnlockScreen::new(path)));
+            }
+            FilePurpose::SaveQrPng(png) => {
+                self.worker.send(Job::WritePng { path, png });
+            }
+        }
+    }
+
+    /// Asks the user for a path with the in-window file dialog.
+    pub(crate) fn pick_file(&mut self, purpose: FilePurpose) {
+        match &purpose {
+            FilePurpose::NewVaultLocation => {
+                self.file_dialog.config_mut().default_file_name = "vault.qvault".into();
+                self.file_dialog.save_file();
+            }
+            FilePurpose::OpenVault => self.file_dialog.pick_file(),
+            FilePurpose::SaveQrPng(_) => {
+                self.file_dialog.config_mut().default_file_name = "qr-code.png".into();
+                self.file_dialog.save_file();
+            }
+        }
+        self.file_purpose = Some(purpose);
+    }
+
+    fn apply_commands(&mut self, ctx: &egui::Context) {
+        for command in std::mem::take(&mut self.commands) {
+            self.apply(ctx, command);
+        }
+    }
+
+    fn apply(&mut self, ctx: &egui::Context, command: Command) {
+        match command {
+            Command::Lock => self.lock(ctx),
+            Command::ShowCreate => {
+                let path = crate::paths::default_vault_path();
+                let path = if path.exists() { crate::paths::data_dir().join("new.qvault") } else { path };
+                self.screen = Screen::FirstRun(Box::new(FirstRun::new(path)));
+            }
+            Command::Copy { label, value } => {
+                let secs = self.settings.clear_clipboard_after_secs.max(1);
+                let message = match self.clipboard.copy(&value, Duration::from_secs(u64::from(secs))) {
+                    Ok(()) => format!("Copied {label}"),
+                    Err(e) => e,
+                };
+                self.set_status(message);
+            }
+            Command::ShowQr { label, value } => self.dialogs.show_qr(ctx, &label, &value),
+            Command::OpenSettings => self.dialogs.open_settings(),
+            Command::OpenGenerator { target } => self.dialogs.open_generator(target),
+            Command::Send(job) => {
+                self.worker.send(job);
+            }
+            Command::SavePng(png) => self.pick_file(FilePurpose::SaveQrPng(png)),
+            Command::PersistSettings => self.persist_settings(),
+            Command::OpenFile => self.pick_file(FilePurpose::OpenVault),
+            Command::BrowseNewVault => self.pick_file(FilePurpose::NewVaultLocation),
+            Command::Status(text) => self.set_status(text),
+            Command::NewBox => self.dialogs.open_new_box(),
+            Command::RenameBox(id) => {
+                if let Screen::Vault(session) = &self.screen {
+                    if let Some(vault_box) = session.vault.box_by_id(id) {
+                        self.dialogs.open_rename_box(id, &vault_box.name);
+                    }
+                }
+            }
+            Command::DeleteBox(id) => self.dialogs.open_delete_box(id),
+            Command::DeleteSecret(box_id, secret_id) => self.dialogs.open_delete_secret(box_id, secret_id),
+            Command::FinishFirstRun => {
+                if let Screen::FirstRun(first_run) = &mut self.screen {
+                    if let Some(opened) = first_run.take_finished() {
+                        self.screen = Screen::Vault(Box::new(Session::new(opened, false)));
+                        self.last_activity = Instant::now();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Drops the vault key and decrypted data, saves pending edits first,
+    /// clears the clipboard and egui's text-edit memory and undo history.
+    pub fn lock(&mut self, ctx: &egui::Context) {
+        let Screen::Vault(session) = std::mem::replace(
+            &mut self.screen,
+            Screen::Unlock(Box::new(UnlockScreen::new(PathBuf::new()))),
+        ) else {
+            return;
+        };
+        let path = session.path().to_owned();
+        if let Some(job) = session.into_final_save() {
+            self.worker.send(job);
+        }
+        self.screen = Screen::Unlock(Box::new(UnlockScreen::new(path)));
+        self.dialogs = Dialogs::default();
+        self.clipboard.clear_now();
+        ctx.memory_mut(|memory| {
+            memory.data.clear();
+            memory.stop_text_input();
+        });
+        self.set_status("Locked".into());
+    }
+}
+
+impl eframe::App for QvaultApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.frame_ui(ui);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        if let Screen::Vault(session) = std::mem::replace(
+            &mut self.screen,
+            Screen::Unlock(Box::new(UnlockScreen::new(PathBuf::new()))),
+        ) {
+            if let Some(job) = session.into_final_save() {
+                // The window is closing: this one save may wait on the disk.
+                worker::run_now(job);
+            }
+        }
+        self.clipboard.clear_now();
+    }
 }

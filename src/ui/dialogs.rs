@@ -1,0 +1,568 @@
+//! The windows over the main screen: new, rename and delete box, delete
+//! secret, QR code, password generator and settings.
+
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+use super::session::Session;
+use super::widgets;
+use super::worker::Job;
+use super::Command;
+use crate::crypto::generator::GeneratorSpec;
+use crate::crypto::Password;
+use crate::settings::{Settings, Theme};
+use crate::vault::{BoxKind, SecretText};
+
+/// Which draft field "Use this password" fills.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct GeneratorTarget {
+    pub field: String,
+}
+
+struct QrView {
+    label: String,
+    value: Zeroizing<String>,
+    texture: Option<egui::TextureHandle>,
+    error: Option<String>,
+}
+
+struct Generator {
+    target: Option<GeneratorTarget>,
+    passphrase: bool,
+    length: usize,
+    lower: bool,
+    upper: bool,
+    digits: bool,
+    symbols: bool,
+    avoid_look_alikes: bool,
+    words: usize,
+    separator: String,
+    output: Zeroizing<String>,
+    entropy_bits: f64,
+}
+
+/// What a password check in Settings is for.
+enum PendingCheck {
+    ChangePassword(Password),
+    ShowRecovery,
+}
+
+#[derive(Default)]
+struct SettingsDialog {
+    current: SecretText,
+    new_pair: super::onboarding::PasswordPair,
+    changing: bool,
+    reveal_password: SecretText,
+    revealing: bool,
+    pending: Option<PendingCheck>,
+    checked: Option<bool>,
+    recovery: Option<(Zeroizing<String>, Option<egui::TextureHandle>)>,
+    message: Option<String>,
+}
+
+#[derive(Default)]
+pub(crate) struct Dialogs {
+    new_box: Option<(String, BoxKind)>,
+    rename_box: Option<(Uuid, String)>,
+    delete_box: Option<Uuid>,
+    delete_secret: Option<(Uuid, Uuid)>,
+    qr: Option<QrView>,
+    generator: Option<Generator>,
+    settings: Option<SettingsDialog>,
+}
+
+fn window(title: &str) -> egui::Window<'_> {
+    egui::Window::new(title)
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+}
+
+impl Dialogs {
+    pub fn any_open(&self) -> bool {
+        self.new_box.is_some()
+            || self.rename_box.is_some()
+            || self.delete_box.is_some()
+            || self.delete_secret.is_some()
+            || self.qr.is_some()
+            || self.generator.is_some()
+            || self.settings.is_some()
+    }
+
+    pub fn open_new_box(&mut self) {
+        self.new_box = Some((String::new(), BoxKind::Passwords));
+    }
+
+    pub fn open_rename_box(&mut self, id: Uuid, name: &str) {
+        self.rename_box = Some((id, name.to_owned()));
+    }
+
+    pub fn open_delete_box(&mut self, id: Uuid) {
+        self.delete_box = Some(id);
+    }
+
+    pub fn open_delete_secret(&mut self, box_id: Uuid, secret_id: Uuid) {
+        self.delete_secret = Some((box_id, secret_id));
+    }
+
+    pub fn open_settings(&mut self) {
+        self.settings = Some(SettingsDialog::default());
+    }
+
+    pub fn show_qr(&mut self, ctx: &egui::Context, label: &str, value: &str) {
+        let (texture, error) = match widgets::qr_texture(ctx, "field-qr", value) {
+            Ok(texture) => (Some(texture), None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        self.qr = Some(QrView { label: label.to_owned(), value: Zeroizing::new(value.to_owned()), texture, error });
+    }
+
+    pub fn open_generator(&mut self, target: Option<GeneratorTarget>) {
+        let mut generator = Generator {
+            target,
+            passphrase: false,
+            length: 20,
+            lower: true,
+            upper: true,
+            digits: true,
+            symbols: true,
+            avoid_look_alikes: true,
+            words: 6,
+            separator: "-".into(),
+            output: Zeroizing::new(String::new()),
+            entropy_bits: 0.0,
+        };
+        generator.regenerate();
+        self.generator = Some(generator);
+    }
+
+    pub fn password_changed(&mut self) {
+        if let Some(settings) = &mut self.settings {
+            *settings = SettingsDialog {
+                message: Some("The master password was changed.".into()),
+                ..SettingsDialog::default()
+            };
+        }
+    }
+
+    pub fn password_change_failed(&mut self, error: &str) {
+        if let Some(settings) = &mut self.settings {
+            settings.message = Some(format!("The password was not changed: {error}"));
+        }
+    }
+
+    pub fn password_checked(&mut self, ok: bool, _session: &Session) {
+        if let Some(settings) = &mut self.settings {
+            settings.checked = Some(ok);
+        }
+    }
+
+    pub fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        settings: &mut Settings,
+        session: Option<&mut Session>,
+        commands: &mut Vec<Command>,
+    ) {
+        if ctx.input(|i| i.key_pressed(egui::Key::Escape)) && self.any_open() {
+            *self = Self::default();
+            return;
+        }
+        self.qr_ui(ctx, commands);
+        if let Some(session) = session {
+            self.generator_ui(ctx, Some(&mut *session), commands);
+            self.box_dialogs_ui(ctx, session);
+            self.settings_ui(ctx, settings, Some(session), commands);
+        } else {
+            self.generator_ui(ctx, None, commands);
+        }
+    }
+
+    fn qr_ui(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        let Some(qr) = &self.qr else { return };
+        let mut close = false;
+        window(&format!("QR code: {}", qr.label)).show(ctx, |ui| {
+            if let Some(texture) = &qr.texture {
+                ui.add(egui::Image::new(texture).fit_to_exact_size(egui::vec2(340.0, 340.0)));
+            }
+            if let Some(error) = &qr.error {
+                ui.colored_label(ui.visuals().error_fg_color, error);
+            }
+            ui.horizontal(|ui| {
+                if qr.texture.is_some() && ui.button("Save as PNG").clicked() {
+                    if let Ok(png) = crate::qr::QrGrid::encode(&qr.value).and_then(|g| g.to_png()) {
+                        commands.push(Command::SavePng(png));
+                    }
+                }
+                close = ui.button("Close").clicked();
+            });
+        });
+        if close {
+            self.qr = None;
+        }
+    }
+
+    fn generator_ui(&mut self, ctx: &egui::Context, session: Option<&mut Session>, commands: &mut Vec<Command>) {
+        let Some(generator) = &mut self.generator else { return };
+        let mut close = false;
+        let mut use_it = false;
+        window("Password generator").show(ctx, |ui| {
+            let before = generator.spec();
+            generator.options_ui(ui);
+            if generator.spec() != before {
+                generator.regenerate();
+            }
+            ui.separator();
+            ui.add(egui::Label::new(egui::RichText::new(generator.output.as_str()).monospace().size(16.0)).wrap());
+            ui.label(format!("Entropy: {:.0} bits", generator.entropy_bits));
+            ui.horizontal(|ui| {
+                if ui.button("Regenerate").clicked() {
+                    generator.regenerate();
+                }
+                if ui.button("Copy").clicked() {
+                    commands.push(Command::Copy { label: "the password".into(), value: generator.output.clone() });
+                }
+                if generator.target.is_some() {
+                    use_it = ui.button("Use this password").clicked();
+                }
+                close = ui.button("Close").clicked();
+            });
+        });
+        if use_it {
+            if let (Some(target), Some(session)) = (&generator.target, session) {
+                if let Some(editor) = &mut session.editor {
+                    editor.draft.set(&target.field, &generator.output);
+                }
+            }
+            close = true;
+        }
+        if close {
+            self.generator = None;
+        }
+    }
+
+    fn box_dialogs_ui(&mut self, ctx: &egui::Context, session: &mut Session) {
+        self.new_box_ui(ctx, session);
+        self.rename_box_ui(ctx, session);
+        if let Some(id) = self.delete_box {
+            let Some(vault_box) = session.vault.box_by_id(id) else {
+                self.delete_box = None;
+                return;
+            };
+            let text = format!(
+                "Delete the box \u{201c}{}\u{201d} and its {} secrets?",
+                vault_box.name,
+                vault_box.secrets.len()
+            );
+            if let Some(confirmed) = confirm_ui(ctx, "Delete box", &text) {
+                if confirmed && session.vault.delete_box(id).is_ok() {
+                    session.editor = None;
+                    session.selected_box = session.vault.boxes.first().map(|b| b.id);
+                    session.selected_secret = None;
+                    session.changed();
+                }
+                self.delete_box = None;
+            }
+        }
+        if let Some((box_id, secret_id)) = self.delete_secret {
+            if let Some(confirmed) = confirm_ui(ctx, "Delete secret", "Delete this secret?") {
+                if confirmed && session.vault.delete_secret(box_id, secret_id).is_ok() {
+                    session.editor = None;
+                    session.selected_secret = None;
+                    session.changed();
+                }
+                self.delete_secret = None;
+            }
+        }
+    }
+
+    fn new_box_ui(&mut self, ctx: &egui::Context, session: &mut Session) {
+        let Some((name, kind)) = &mut self.new_box else { return };
+        let mut done = None;
+        window("New box").show(ctx, |ui| {
+            let label = ui.label("Box name");
+            let response = ui.add(egui::TextEdit::singleline(name)).labelled_by(label.id);
+            if !response.has_focus() && name.is_empty() {
+                response.request_focus();
+            }
+            let label = ui.label("Type");
+            egui::ComboBox::from_id_salt("box-kind")
+                .selected_text(kind.label())
+                .show_ui(ui, |ui| {
+                    for option in BoxKind::ALL {
+                        ui.selectable_value(kind, option, option.label());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            ui.horizontal(|ui| {
+                let create = ui.add_enabled(!name.trim().is_empty(), egui::Button::new("Create box"));
+                if create.clicked() || (entered && !name.trim().is_empty()) {
+                    done = Some(true);
+                }
+                if ui.button("Cancel").clicked() {
+                    done = Some(false);
+                }
+            });
+        });
+        if let Some(create) = done {
+            if create {
+                if let Ok(id) = session.vault.add_box(name, *kind) {
+                    session.commit_editor();
+                    session.selected_box = Some(id);
+                    session.selected_secret = None;
+                    session.search.clear();
+                    session.changed();
+                }
+            }
+            self.new_box = None;
+        }
+    }
+
+    fn rename_box_ui(&mut self, ctx: &egui::Context, session: &mut Session) {
+        let Some((id, name)) = &mut self.rename_box else { return };
+        let mut done = None;
+        window("Rename box").show(ctx, |ui| {
+            let label = ui.label("New name");
+            let response = ui.add(egui::TextEdit::singleline(name)).labelled_by(label.id);
+            let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            ui.horizontal(|ui| {
+                if ui.add_enabled(!name.trim().is_empty(), egui::Button::new("Rename")).clicked() || entered {
+                    done = Some(true);
+                }
+                if ui.button("Cancel").clicked() {
+                    done = Some(false);
+                }
+            });
+        });
+        if let Some(rename) = done {
+            if rename && session.vault.rename_box(*id, name).is_ok() {
+                session.changed();
+            }
+            self.rename_box = None;
+        }
+    }
+
+    fn settings_ui(
+        &mut self,
+        ctx: &egui::Context,
+        settings: &mut Settings,
+        session: Option<&mut Session>,
+        commands: &mut Vec<Command>,
+    ) {
+        let Some(dialog) = &mut self.settings else { return };
+        let Some(session) = session else { return };
+        dialog.apply_check(ctx, session, commands);
+        let mut close = false;
+        egui::Window::new("Settings").collapsible(false).show(ctx, |ui| {
+            let before = settings.clone();
+            preferences_ui(ui, settings);
+            if *settings != before {
+                commands.push(Command::PersistSettings);
+            }
+            ui.separator();
+            dialog.password_ui(ui, session, commands);
+            ui.separator();
+            dialog.recovery_ui(ui, session, commands);
+            if let Some(message) = &dialog.message {
+                ui.separator();
+                ui.label(message);
+            }
+            ui.separator();
+            close = ui.button("Close").clicked();
+        });
+        if close {
+            self.settings = None;
+        }
+    }
+}
+
+fn preferences_ui(ui: &mut egui::Ui, settings: &mut Settings) {
+    egui::Grid::new("prefs").num_columns(2).show(ui, |ui| {
+        let label = ui.label("Lock after idle minutes (0: never)");
+        ui.add(egui::DragValue::new(&mut settings.lock_after_minutes).range(0..=1440)).labelled_by(label.id);
+        ui.end_row();
+        let label = ui.label("Clear the clipboard after seconds");
+        ui.add(egui::DragValue::new(&mut settings.clear_clipboard_after_secs).range(5..=600))
+            .labelled_by(label.id);
+        ui.end_row();
+        ui.label("Theme");
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut settings.theme, Theme::System, "System");
+            ui.radio_value(&mut settings.theme, Theme::Light, "Light");
+            ui.radio_value(&mut settings.theme, Theme::Dark, "Dark");
+        });
+        ui.end_row();
+    });
+}
+
+impl SettingsDialog {
+    /// Acts on the worker's answer to a password check.
+    fn apply_check(&mut self, ctx: &egui::Context, session: &mut Session, commands: &mut Vec<Command>) {
+        let Some(ok) = self.checked.take() else { return };
+        let pending = self.pending.take();
+        if !ok {
+            self.message = Some("Wrong password.".into());
+            self.changing = false;
+            self.revealing = false;
+            return;
+        }
+        match pending {
+            Some(PendingCheck::ChangePassword(new)) => {
+                session.request_password_change(new, commands);
+                self.message = Some("Changing the password…".into());
+            }
+            Some(PendingCheck::ShowRecovery) => {
+                let code = Zeroizing::new(session.vault.recovery_code.as_str().to_owned());
+                let texture = widgets::qr_texture(ctx, "settings-recovery", &code).ok();
+                self.recovery = Some((code, texture));
+                self.revealing = false;
+            }
+            None => {}
+        }
+    }
+
+    fn password_ui(&mut self, ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
+        ui.strong("Master password");
+        if !self.changing {
+            if ui.button("Change master password…").clicked() {
+                self.changing = true;
+                self.message = None;
+            }
+            return;
+        }
+        if self.pending.is_some() || session.busy {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Checking…");
+            });
+            return;
+        }
+        widgets::secret_field(ui, "Current password", &mut self.current, false);
+        self.new_pair.ui(ui, "New master password");
+        let ready = self.new_pair.ready().filter(|_| !self.current.is_empty());
+        if ui.add_enabled(ready.is_some(), egui::Button::new("Change password")).clicked() {
+            if let Some(new) = ready {
+                let password = Password::new(self.current.as_str());
+                self.current = SecretText::default();
+                self.pending = Some(PendingCheck::ChangePassword(new));
+                commands.push(check_password_job(session, password));
+            }
+        }
+    }
+
+    fn recovery_ui(&mut self, ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
+        ui.strong("Recovery code");
+        if let Some((code, texture)) = &self.recovery {
+            ui.label(egui::RichText::new(code.as_str()).monospace().strong());
+            if let Some(texture) = texture {
+                ui.add(egui::Image::new(texture).fit_to_exact_size(egui::vec2(200.0, 200.0)));
+            }
+            if ui.button("Hide recovery code").clicked() {
+                self.recovery = None;
+            }
+            return;
+        }
+        if !self.revealing {
+            if ui.button("Show recovery code…").clicked() {
+                self.revealing = true;
+                self.message = None;
+            }
+            return;
+        }
+        if self.pending.is_some() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Checking…");
+            });
+            return;
+        }
+        let response = widgets::secret_field(ui, "Password to show the code", &mut self.reveal_password, false);
+        let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if (ui.button("Show code").clicked() || entered) && !self.reveal_password.is_empty() {
+            let password = Password::new(self.reveal_password.as_str());
+            self.reveal_password = SecretText::default();
+            self.pending = Some(PendingCheck::ShowRecovery);
+            commands.push(check_password_job(session, password));
+        }
+    }
+
+}
+
+fn check_password_job(session: &Session, password: Password) -> Command {
+    Command::Send(Job::CheckPassword { keys: Box::new(session.keys().clone()), password })
+}
+
+/// Yes/no confirmation; `Some(true)` when confirmed, `Some(false)` when cancelled.
+fn confirm_ui(ctx: &egui::Context, title: &str, text: &str) -> Option<bool> {
+    let mut answer = None;
+    window(title).show(ctx, |ui| {
+        ui.label(text);
+        ui.label("This cannot be undone.");
+        ui.horizontal(|ui| {
+            if ui.button("Delete").clicked() {
+                answer = Some(true);
+            }
+            if ui.button("Cancel").clicked() {
+                answer = Some(false);
+            }
+        });
+    });
+    answer
+}
+
+impl Generator {
+    fn spec(&self) -> GeneratorSpec {
+        if self.passphrase {
+            GeneratorSpec::Passphrase { words: self.words, separator: self.separator.clone() }
+        } else {
+            GeneratorSpec::Characters {
+                length: self.length,
+                lower: self.lower,
+                upper: self.upper,
+                digits: self.digits,
+                symbols: self.symbols,
+                avoid_look_alikes: self.avoid_look_alikes,
+            }
+        }
+    }
+
+    fn regenerate(&mut self) {
+        match self.spec().generate() {
+            Some(generated) => {
+                self.output = generated.password;
+                self.entropy_bits = generated.entropy_bits;
+            }
+            None => {
+                self.output = Zeroizing::new(String::new());
+                self.entropy_bits = 0.0;
+            }
+        }
+    }
+
+    fn options_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut self.passphrase, false, "Characters");
+            ui.radio_value(&mut self.passphrase, true, "Passphrase");
+        });
+        if self.passphrase {
+            let label = ui.label("Words");
+            ui.add(egui::Slider::new(&mut self.words, 3..=12)).labelled_by(label.id);
+            ui.horizontal(|ui| {
+                let label = ui.label("Separator");
+                ui.add(egui::TextEdit::singleline(&mut self.separator).desired_width(40.0)).labelled_by(label.id);
+            });
+        } else {
+            let label = ui.label("Length");
+            ui.add(egui::Slider::new(&mut self.length, 8..=128)).labelled_by(label.id);
+            ui.horizontal_wrapped(|ui| {
+                ui.checkbox(&mut self.lower, "a-z");
+                ui.checkbox(&mut self.upper, "A-Z");
+                ui.checkbox(&mut self.digits, "0-9");
+                ui.checkbox(&mut self.symbols, "Symbols");
+                ui.checkbox(&mut self.avoid_look_alikes, "No look-alikes");
+            });
+        }
+    }
+}

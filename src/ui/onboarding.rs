@@ -1,0 +1,321 @@
+//! The screens before a vault is open: first run (where the vault lives, the
+//! master password, the recovery code) and unlock (password or recovery
+//! code). Key derivation runs on the worker; these screens show a spinner.
+
+use std::path::PathBuf;
+
+use super::widgets;
+use super::worker::{Job, OpenedVault};
+use super::Command;
+use crate::crypto::recovery::RecoveryCode;
+use crate::crypto::{KdfParams, Password};
+use crate::store::{Credential, StoreError};
+use crate::vault::SecretText;
+
+/// A new password typed twice, with its zxcvbn strength.
+#[derive(Default)]
+pub(crate) struct PasswordPair {
+    pub password: SecretText,
+    pub confirm: SecretText,
+    pub accept_weak: bool,
+}
+
+impl PasswordPair {
+    /// Draws both fields and the strength meter; returns true when Enter was
+    /// pressed in the second field.
+    pub fn ui(&mut self, ui: &mut egui::Ui, first_label: &str) -> bool {
+        widgets::secret_field(ui, first_label, &mut self.password, true);
+        let score = widgets::strength_ui(ui, self.password.as_str());
+        let entered = widgets::secret_field(ui, "Repeat the password", &mut self.confirm, true)
+            .lost_focus()
+            && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if !self.confirm.is_empty() && self.confirm != self.password {
+            ui.colored_label(ui.visuals().error_fg_color, "The two passwords differ.");
+        }
+        if score.is_some_and(|s| s < 2) {
+            ui.checkbox(&mut self.accept_weak, "Use this weak password anyway");
+        }
+        entered
+    }
+
+    /// The password when both fields agree and it is acceptable.
+    pub fn ready(&self) -> Option<Password> {
+        if self.password.is_empty() || self.password != self.confirm {
+            return None;
+        }
+        let score = u8::from(zxcvbn::zxcvbn(self.password.as_str(), &[]).score());
+        (score >= 2 || self.accept_weak).then(|| Password::new(self.password.as_str()))
+    }
+}
+
+enum FirstRunStep {
+    Setup,
+    Creating,
+    Recovery { code: zeroize::Zeroizing<String>, stored: bool },
+}
+
+/// The first-run wizard.
+pub(crate) struct FirstRun {
+    path_text: String,
+    pair: PasswordPair,
+    step: FirstRunStep,
+    error: Option<String>,
+    opened: Option<OpenedVault>,
+    qr: Option<egui::TextureHandle>,
+}
+
+impl FirstRun {
+    pub fn new(path: PathBuf) -> Self {
+        Self {
+            path_text: path.display().to_string(),
+            pair: PasswordPair::default(),
+            step: FirstRunStep::Setup,
+            error: None,
+            opened: None,
+            qr: None,
+        }
+    }
+
+    pub fn set_path(&mut self, path: PathBuf) {
+        self.path_text = path.display().to_string();
+    }
+
+    pub fn created(
+        &mut self,
+        ctx: &egui::Context,
+        result: Result<(OpenedVault, RecoveryCode), StoreError>,
+    ) {
+        match result {
+            Ok((opened, code)) => {
+                let code = code.to_display_string();
+                self.qr = widgets::qr_texture(ctx, "recovery-code", &code).ok();
+                self.step = FirstRunStep::Recovery { code, stored: false };
+                self.opened = Some(opened);
+                self.pair = PasswordPair::default();
+            }
+            Err(e) => {
+                self.step = FirstRunStep::Setup;
+                self.error = Some(e.to_string());
+            }
+        }
+    }
+
+    /// The opened vault, once the user confirmed storing the recovery code.
+    pub fn take_finished(&mut self) -> Option<OpenedVault> {
+        match self.step {
+            FirstRunStep::Recovery { stored: true, .. } => self.opened.take(),
+            _ => None,
+        }
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        egui::CentralPanel::default().show(ui, |ui| {
+            widgets::centered_column(ui, 460.0, |ui| {
+                ui.heading("Create your Qvault");
+                ui.add_space(8.0);
+                match &mut self.step {
+                    FirstRunStep::Setup => self.setup_ui(ui, commands),
+                    FirstRunStep::Creating => {
+                        ui.horizontal(|ui| {
+                            ui.spinner();
+                            ui.label("Creating the vault…");
+                        });
+                    }
+                    FirstRunStep::Recovery { .. } => self.recovery_ui(ui, commands),
+                }
+            });
+        });
+    }
+
+    fn setup_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        ui.label("Where the vault file lives:");
+        ui.horizontal(|ui| {
+            let label = ui.label("Vault file");
+            ui.add(egui::TextEdit::singleline(&mut self.path_text).desired_width(300.0))
+                .labelled_by(label.id);
+            if ui.button("Browse…").clicked() {
+                commands.push(Command::BrowseNewVault);
+            }
+        });
+        ui.add_space(8.0);
+        ui.label("Choose a master password. It cannot be recovered without the recovery code.");
+        let entered = self.pair.ui(ui, "Master password");
+        if let Some(error) = &self.error {
+            ui.colored_label(ui.visuals().error_fg_color, error);
+        }
+        ui.add_space(8.0);
+        let ready = self.pair.ready();
+        let clicked = ui.add_enabled(ready.is_some(), egui::Button::new("Create vault")).clicked();
+        if let (Some(password), true) = (ready, clicked || entered) {
+            self.error = None;
+            self.step = FirstRunStep::Creating;
+            let path = PathBuf::from(self.path_text.trim());
+            commands.push(Command::Send(Job::Create { path, password, kdf: KdfParams::DEFAULT }));
+        }
+        ui.add_space(16.0);
+        if ui.link("Open an existing vault…").clicked() {
+            commands.push(Command::OpenFile);
+        }
+    }
+
+    fn recovery_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let FirstRunStep::Recovery { code, stored } = &mut self.step else { return };
+        ui.label(
+            "This is your recovery code. It unlocks the vault if you forget the master \
+             password. It is shown only now: write it down or save it somewhere safe.",
+        );
+        ui.add_space(6.0);
+        ui.label(egui::RichText::new(code.as_str()).monospace().size(18.0).strong());
+        if let Some(texture) = &self.qr {
+            ui.add(egui::Image::new(texture).fit_to_exact_size(egui::vec2(220.0, 220.0)));
+        }
+        ui.horizontal(|ui| {
+            if ui.button("Copy code").clicked() {
+                commands.push(Command::Copy {
+                    label: "the recovery code".into(),
+                    value: code.clone(),
+                });
+            }
+            if ui.button("Save as PNG").clicked() {
+                if let Ok(png) = crate::qr::QrGrid::encode(code).and_then(|g| g.to_png()) {
+                    commands.push(Command::SavePng(png));
+                }
+            }
+        });
+        ui.checkbox(stored, "I have stored my recovery code somewhere safe");
+        if ui.add_enabled(*stored, egui::Button::new("Open my vault")).clicked() {
+            commands.push(Command::FinishFirstRun);
+        }
+    }
+}
+
+/// The unlock screen.
+pub(crate) struct UnlockScreen {
+    path: PathBuf,
+    password: SecretText,
+    recovery_text: String,
+    use_recovery: bool,
+    busy: bool,
+    error: Option<String>,
+    focus: bool,
+}
+
+impl UnlockScreen {
+    pub fn new(path: PathBuf) -> Self {
+        Self {
+            path,
+            password: SecretText::default(),
+            recovery_text: String::new(),
+            use_recovery: false,
+            busy: false,
+            error: None,
+            focus: true,
+        }
+    }
+
+    pub fn used_recovery(&self) -> bool {
+        self.use_recovery
+    }
+
+    pub fn failed(&mut self, error: &StoreError) {
+        self.busy = false;
+        self.password = SecretText::default();
+        self.focus = true;
+        self.error = Some(match error {
+            StoreError::Format { source: crate::store::FormatError::WrongPassword, .. } => {
+                "Wrong password. Try again, or unlock with your recovery code.".into()
+            }
+            StoreError::Format { source: crate::store::FormatError::WrongRecoveryCode, .. } => {
+                "Wrong recovery code. Check it and try again.".into()
+            }
+            e if e.is_damaged() => format!(
+                "{e}. Nothing was changed. Open the backup if there is one, or restore the file \
+                 from your own backups."
+            ),
+            e => e.to_string(),
+        });
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        egui::CentralPanel::default().show(ui, |ui| {
+            widgets::centered_column(ui, 420.0, |ui| {
+                ui.heading("Unlock Qvault");
+                ui.label(egui::RichText::new(self.path.display().to_string()).small().weak());
+                ui.add_space(8.0);
+                if self.busy {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label("Unlocking…");
+                    });
+                } else {
+                    self.form_ui(ui, commands);
+                }
+                if let Some(error) = &self.error {
+                    ui.add_space(6.0);
+                    ui.colored_label(ui.visuals().error_fg_color, error);
+                }
+                ui.add_space(16.0);
+                ui.horizontal(|ui| {
+                    if ui.link("Open another vault…").clicked() {
+                        commands.push(Command::OpenFile);
+                    }
+                    if ui.link("Create a new vault").clicked() {
+                        commands.push(Command::ShowCreate);
+                    }
+                });
+            });
+        });
+    }
+
+    fn form_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let response = if self.use_recovery {
+            let label = ui.label("Recovery code");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.recovery_text)
+                    .hint_text("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id)
+        } else {
+            widgets::secret_field(ui, "Master password", &mut self.password, false)
+        };
+        if std::mem::take(&mut self.focus) {
+            response.request_focus();
+        }
+        let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        ui.horizontal(|ui| {
+            if ui.button("Unlock").clicked() || entered {
+                self.submit(commands);
+            }
+            let toggle = if self.use_recovery { "Use the master password" } else { "Use recovery code" };
+            if ui.link(toggle).clicked() {
+                self.use_recovery = !self.use_recovery;
+                self.error = None;
+                self.focus = true;
+            }
+        });
+    }
+
+    fn submit(&mut self, commands: &mut Vec<Command>) {
+        let credential = if self.use_recovery {
+            match RecoveryCode::parse(&self.recovery_text) {
+                Ok(code) => Credential::RecoveryCode(code),
+                Err(e) => {
+                    self.error = Some(format!("{e}."));
+                    return;
+                }
+            }
+        } else {
+            if self.password.is_empty() {
+                self.error = Some("Type your master password.".into());
+                return;
+            }
+            Credential::Password(Password::new(self.password.as_str()))
+        };
+        self.password = SecretText::default();
+        self.recovery_text.clear();
+        self.busy = true;
+        self.error = None;
+        commands.push(Command::Send(Job::Unlock { path: self.path.clone(), credential }));
+    }
+}

@@ -1,0 +1,268 @@
+//! An unlocked vault in the window: the model, its keys, the selection, the
+//! editor draft and the autosave state. Dropping a session drops the key.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use uuid::Uuid;
+
+use super::dialogs::Dialogs;
+use super::worker::{Job, OpenedVault, Reply};
+use super::Command;
+use crate::store::{Fingerprint, VaultKeys, WriterLock};
+use crate::vault::{SearchIndex, SecretContent, Vault};
+
+/// Wait this long after the last change before saving.
+const SAVE_DEBOUNCE: Duration = Duration::from_millis(400);
+
+/// A secret being edited: a draft of its content.
+pub(crate) struct Editor {
+    pub box_id: Uuid,
+    /// `None` for a new secret not yet in the vault.
+    pub secret_id: Option<Uuid>,
+    pub draft: SecretContent,
+    pub revealed: std::collections::HashSet<String>,
+    pub focus_first: bool,
+}
+
+/// Where the file stands relative to the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SaveState {
+    Saved,
+    Pending,
+    Saving,
+    Failed(String),
+}
+
+pub(crate) struct Session {
+    path: std::path::PathBuf,
+    pub vault: Vault,
+    keys: Box<VaultKeys>,
+    fingerprint: Fingerprint,
+    lock: Option<WriterLock>,
+    pub index: SearchIndex,
+    pub selected_box: Option<Uuid>,
+    pub selected_secret: Option<Uuid>,
+    pub editor: Option<Editor>,
+    pub search: String,
+    pub focus_search: bool,
+    pub revealed: std::collections::HashSet<String>,
+    pub save_state: SaveState,
+    changed_at: Option<Instant>,
+    /// Set after unlocking with the recovery code: a new password is due.
+    pub needs_new_password: bool,
+    pub new_password: super::onboarding::PasswordPair,
+    pub busy: bool,
+    pub saved_at: Option<std::time::SystemTime>,
+}
+
+impl Session {
+    pub fn new(opened: OpenedVault, via_recovery: bool) -> Self {
+        let OpenedVault { opened, lock, path } = opened;
+        let index = SearchIndex::build(&opened.vault);
+        let selected_box = opened.vault.boxes.first().map(|b| b.id);
+        Self {
+            path,
+            vault: opened.vault,
+            keys: Box::new(opened.keys),
+            fingerprint: opened.fingerprint,
+            lock: Some(lock),
+            index,
+            selected_box,
+            selected_secret: None,
+            editor: None,
+            search: String::new(),
+            focus_search: false,
+            revealed: std::collections::HashSet::new(),
+            save_state: SaveState::Saved,
+            changed_at: None,
+            needs_new_password: via_recovery,
+            new_password: super::onboarding::PasswordPair::default(),
+            busy: false,
+            saved_at: None,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn keys(&self) -> &VaultKeys {
+        &self.keys
+    }
+
+    /// Call after every change to the model: rebuilds the search index and
+    /// schedules a save.
+    pub fn changed(&mut self) {
+        self.index = SearchIndex::build(&self.vault);
+        self.changed_at = Some(Instant::now());
+        if self.save_state != SaveState::Saving {
+            self.save_state = SaveState::Pending;
+        }
+    }
+
+    fn save_job(&self, lock: Option<WriterLock>) -> Job {
+        Job::Save {
+            path: self.path.clone(),
+            keys: self.keys.clone(),
+            vault: Box::new(self.vault.clone()),
+            expected: self.fingerprint,
+            lock,
+        }
+    }
+
+    /// A save to send when the debounce has passed and none is in flight.
+    pub fn autosave_job(&mut self) -> Option<Job> {
+        let due = self.changed_at.is_some_and(|at| at.elapsed() >= SAVE_DEBOUNCE);
+        if !due || self.save_state == SaveState::Saving {
+            return None;
+        }
+        self.changed_at = None;
+        self.save_state = SaveState::Saving;
+        Some(self.save_job(None))
+    }
+
+    /// Saves again now (the "Retry" button).
+    pub fn retry_save(&mut self) {
+        self.changed_at = Some(Instant::now().checked_sub(SAVE_DEBOUNCE).unwrap_or_else(Instant::now));
+    }
+
+    /// Ends the session: commits an open draft and returns the save that
+    /// must still happen, carrying the writer lock until it is done.
+    pub fn into_final_save(mut self) -> Option<Job> {
+        self.commit_editor();
+        let dirty = self.changed_at.is_some()
+            || matches!(self.save_state, SaveState::Pending | SaveState::Failed(_) | SaveState::Saving);
+        if !dirty {
+            return None;
+        }
+        let lock = self.lock.take();
+        Some(self.save_job(lock))
+    }
+
+    pub fn handle_reply(&mut self, reply: Reply, dialogs: &mut Dialogs, commands: &mut Vec<Command>) {
+        match reply {
+            Reply::Saved(Ok(fingerprint)) => {
+                self.fingerprint = fingerprint;
+                self.saved_at = Some(std::time::SystemTime::now());
+                self.save_state =
+                    if self.changed_at.is_some() { SaveState::Pending } else { SaveState::Saved };
+            }
+            Reply::Saved(Err(e)) => {
+                log::warn!("save failed: {e}");
+                self.save_state = SaveState::Failed(e.to_string());
+            }
+            Reply::PasswordChanged(result) => {
+                self.busy = false;
+                match result {
+                    Ok(keys) => {
+                        self.keys = keys;
+                        self.needs_new_password = false;
+                        self.new_password = super::onboarding::PasswordPair::default();
+                        dialogs.password_changed();
+                        commands.push(Command::Status("The master password was changed".into()));
+                        self.changed();
+                    }
+                    Err(e) => dialogs.password_change_failed(&e.to_string()),
+                }
+            }
+            Reply::PasswordChecked(result) => dialogs.password_checked(result.unwrap_or(false), self),
+            _ => {}
+        }
+    }
+
+    /// Writes the open draft into the vault, if any.
+    pub fn commit_editor(&mut self) {
+        let Some(editor) = self.editor.take() else { return };
+        let changed = match editor.secret_id {
+            Some(secret_id) => {
+                self.vault.update_secret(editor.box_id, secret_id, editor.draft).unwrap_or(false)
+            }
+            None => match self.vault.add_secret(editor.box_id, editor.draft) {
+                Ok(id) => {
+                    self.selected_secret = Some(id);
+                    true
+                }
+                Err(_) => false,
+            },
+        };
+        if changed {
+            self.changed();
+        }
+    }
+
+    pub fn shortcuts(&mut self, ctx: &egui::Context, dialogs: &mut Dialogs) {
+        let find = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::F);
+        let new = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::N);
+        let save = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::S);
+        if ctx.input_mut(|i| i.consume_shortcut(&find)) {
+            self.focus_search = true;
+        }
+        if ctx.input_mut(|i| i.consume_shortcut(&new)) {
+            match self.selected_box {
+                Some(box_id) => self.new_secret(box_id),
+                None => dialogs.open_new_box(),
+            }
+        }
+        if ctx.input_mut(|i| i.consume_shortcut(&save)) {
+            self.commit_editor();
+        }
+        if !dialogs.any_open() && ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+            if self.editor.is_some() {
+                self.editor = None;
+            } else if !self.search.is_empty() {
+                self.search.clear();
+            }
+        }
+    }
+
+    /// Opens the editor on a new secret of the box.
+    pub fn new_secret(&mut self, box_id: Uuid) {
+        self.commit_editor();
+        self.selected_box = Some(box_id);
+        self.selected_secret = None;
+        self.editor = Some(Editor {
+            box_id,
+            secret_id: None,
+            draft: SecretContent::default(),
+            revealed: std::collections::HashSet::new(),
+            focus_first: true,
+        });
+    }
+
+    /// Opens the editor on an existing secret.
+    pub fn edit_secret(&mut self, box_id: Uuid, secret_id: Uuid) {
+        self.commit_editor();
+        let Some(secret) = self.vault.box_by_id(box_id).and_then(|b| b.secret(secret_id)) else {
+            return;
+        };
+        self.editor = Some(Editor {
+            box_id,
+            secret_id: Some(secret_id),
+            draft: secret.content.clone(),
+            revealed: std::collections::HashSet::new(),
+            focus_first: false,
+        });
+    }
+
+    /// Selects a secret to view, committing any open draft first.
+    pub fn select_secret(&mut self, box_id: Uuid, secret_id: Uuid) {
+        if self.selected_secret != Some(secret_id) {
+            self.commit_editor();
+            self.revealed.clear();
+        }
+        self.selected_box = Some(box_id);
+        self.selected_secret = Some(secret_id);
+    }
+
+    pub fn status_text(&self) -> String {
+        match &self.save_state {
+            SaveState::Saved => match self.saved_at {
+                Some(_) => "Saved".into(),
+                None => "All changes saved".into(),
+            },
+            SaveState::Pending | SaveState::Saving => "Saving…".into(),
+            SaveState::Failed(e) => format!("Not saved: {e}. Your changes are kept in this window."),
+        }
+    }
+}

@@ -1,0 +1,489 @@
+//! The unlocked vault: the top bar (search, save state, lock), the boxes,
+//! the list of secrets and the selected secret, viewed or edited.
+
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+use super::session::{Editor, SaveState, Session};
+use super::widgets::{self, labeled_button};
+use super::Command;
+use crate::vault::{BoxKind, CustomField, FieldSpec, ListItem, SecretContent, SecretText};
+
+const MASK: &str = "••••••••";
+
+impl Session {
+    pub fn ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        if self.needs_new_password {
+            self.new_password_ui(ui, commands);
+            return;
+        }
+        self.top_bar_ui(ui, commands);
+        egui::Panel::left("boxes").resizable(true).default_size(200.0).show(ui, |ui| {
+            self.boxes_ui(ui, commands);
+        });
+        egui::Panel::left("secrets").resizable(true).default_size(260.0).show(ui, |ui| {
+            self.list_ui(ui, commands);
+        });
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+                if self.editor.is_some() {
+                    self.editor_ui(ui, commands);
+                } else {
+                    self.detail_ui(ui, commands);
+                }
+            });
+        });
+    }
+
+    fn new_password_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        egui::CentralPanel::default().show(ui, |ui| {
+            widgets::centered_column(ui, 460.0, |ui| {
+                ui.heading("Set a new master password");
+                ui.label("You unlocked with the recovery code. Choose a new master password.");
+                ui.add_space(8.0);
+                if self.busy {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label("Changing the password…");
+                    });
+                    return;
+                }
+                let entered = self.new_password.ui(ui, "New master password");
+                let ready = self.new_password.ready();
+                let clicked =
+                    ui.add_enabled(ready.is_some(), egui::Button::new("Set password")).clicked();
+                if let (Some(password), true) = (ready, clicked || entered) {
+                    self.request_password_change(password, commands);
+                }
+            });
+        });
+    }
+
+    /// Rewraps the key for `password` on the worker.
+    pub fn request_password_change(
+        &mut self,
+        password: crate::crypto::Password,
+        commands: &mut Vec<Command>,
+    ) {
+        let code = match crate::crypto::recovery::RecoveryCode::parse(self.vault.recovery_code.as_str()) {
+            Ok(code) => code,
+            Err(_) => {
+                commands.push(Command::Status("The vault has no valid recovery code".into()));
+                return;
+            }
+        };
+        self.busy = true;
+        commands.push(Command::Send(super::worker::Job::ChangePassword {
+            keys: Box::new(self.keys().clone()),
+            new_password: password,
+            recovery_code: code,
+            kdf: self.keys().header().kdf,
+        }));
+    }
+
+    fn top_bar_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        egui::Panel::top("top").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.strong("Qvault");
+                ui.separator();
+                let label = ui.label("Search");
+                let response = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut self.search)
+                            .hint_text("names, usernames, links, notes (Ctrl+F)")
+                            .desired_width(280.0),
+                    )
+                    .labelled_by(label.id);
+                if std::mem::take(&mut self.focus_search) {
+                    response.request_focus();
+                }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui.button("Lock").on_hover_text("Lock now (Ctrl+L)").clicked() {
+                        commands.push(Command::Lock);
+                    }
+                    if ui.button("Settings").clicked() {
+                        commands.push(Command::OpenSettings);
+                    }
+                    if ui.button("Generator").clicked() {
+                        commands.push(Command::OpenGenerator { target: None });
+                    }
+                    self.save_state_ui(ui);
+                });
+            });
+        });
+    }
+
+    fn save_state_ui(&mut self, ui: &mut egui::Ui) {
+        let text = self.status_text();
+        if let SaveState::Failed(_) = self.save_state {
+            if ui.button("Retry").clicked() {
+                self.retry_save();
+            }
+            ui.colored_label(ui.visuals().error_fg_color, text);
+        } else {
+            ui.label(egui::RichText::new(text).weak());
+        }
+    }
+
+    fn boxes_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        ui.heading("Boxes");
+        if ui.button("New box").clicked() {
+            commands.push(Command::NewBox);
+        }
+        ui.separator();
+        egui::ScrollArea::vertical().id_salt("boxes-scroll").show(ui, |ui| {
+            let mut clicked = None;
+            for vault_box in &self.vault.boxes {
+                let selected = self.selected_box == Some(vault_box.id) && self.search.is_empty();
+                let text = format!("{} ({})", vault_box.name, vault_box.secrets.len());
+                let response = ui
+                    .selectable_label(selected, text)
+                    .on_hover_text(vault_box.kind.label());
+                if response.clicked() {
+                    clicked = Some(vault_box.id);
+                }
+            }
+            if let Some(id) = clicked {
+                self.commit_editor();
+                self.selected_box = Some(id);
+                self.selected_secret = None;
+                self.search.clear();
+            }
+        });
+        if let Some(box_id) = self.selected_box {
+            ui.separator();
+            ui.horizontal(|ui| {
+                if ui.button("Rename box").clicked() {
+                    commands.push(Command::RenameBox(box_id));
+                }
+                if ui.button("Delete box").clicked() {
+                    commands.push(Command::DeleteBox(box_id));
+                }
+            });
+        }
+    }
+
+    /// Rows for the middle list: (box, secret, title, subtitle).
+    fn list_rows(&self) -> Vec<(Uuid, Uuid, String, String)> {
+        if self.search.trim().is_empty() {
+            let Some(vault_box) = self.selected_box.and_then(|id| self.vault.box_by_id(id)) else {
+                return Vec::new();
+            };
+            return vault_box
+                .secrets
+                .iter()
+                .map(|s| (vault_box.id, s.id, s.title(vault_box.kind).to_owned(), subtitle(vault_box.kind, &s.content)))
+                .collect();
+        }
+        self.index
+            .search(&self.search)
+            .into_iter()
+            .filter_map(|hit| {
+                let vault_box = self.vault.box_by_id(hit.box_id)?;
+                let secret = vault_box.secret(hit.secret_id)?;
+                let sub = format!("{} · {}", vault_box.name, subtitle(vault_box.kind, &secret.content));
+                Some((vault_box.id, secret.id, secret.title(vault_box.kind).to_owned(), sub))
+            })
+            .collect()
+    }
+
+    fn list_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let _ = commands;
+        let searching = !self.search.trim().is_empty();
+        if searching {
+            ui.heading("Search results");
+        } else if let Some(vault_box) = self.selected_box.and_then(|id| self.vault.box_by_id(id)) {
+            ui.heading(&vault_box.name);
+            ui.label(egui::RichText::new(vault_box.kind.label()).weak());
+            if ui.button("New secret").on_hover_text("Ctrl+N").clicked() {
+                let id = vault_box.id;
+                self.new_secret(id);
+            }
+        } else {
+            ui.heading("No box yet");
+            ui.label("Create a box for your passwords, wallets or notes.");
+            return;
+        }
+        ui.separator();
+        let rows = self.list_rows();
+        if rows.is_empty() {
+            ui.label(if searching { "Nothing matches." } else { "This box is empty." });
+        }
+        egui::ScrollArea::vertical().id_salt("secrets-scroll").show_rows(
+            ui,
+            36.0,
+            rows.len(),
+            |ui, range| {
+                for (box_id, secret_id, title, sub) in &rows[range] {
+                    let selected = self.selected_secret == Some(*secret_id);
+                    let response = ui.selectable_label(selected, format!("{title}\n{sub}"));
+                    if response.clicked() {
+                        self.select_secret(*box_id, *secret_id);
+                    }
+                    if response.double_clicked() {
+                        self.edit_secret(*box_id, *secret_id);
+                    }
+                }
+            },
+        );
+        if searching && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            if let Some((box_id, secret_id, ..)) = rows.first() {
+                self.select_secret(*box_id, *secret_id);
+            }
+        }
+    }
+
+    fn detail_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let Some((box_id, secret_id)) = self.selected_box.zip(self.selected_secret) else {
+            ui.label("Select a secret, or press Ctrl+N to add one.");
+            return;
+        };
+        let Some(vault_box) = self.vault.box_by_id(box_id) else { return };
+        let Some(secret) = vault_box.secret(secret_id) else { return };
+        let kind = vault_box.kind;
+        ui.heading(secret.title(kind));
+        ui.label(egui::RichText::new(format!("{} · {}", vault_box.name, kind.label())).weak());
+        let mut edit = false;
+        ui.horizontal(|ui| {
+            edit = ui.button("Edit").clicked();
+            if ui.button("Delete secret").clicked() {
+                commands.push(Command::DeleteSecret(box_id, secret_id));
+            }
+        });
+        ui.separator();
+        let revealed = &mut self.revealed;
+        egui::Grid::new("fields").num_columns(3).spacing([12.0, 8.0]).show(ui, |ui| {
+            for spec in kind.fields() {
+                let value = secret.content.get(spec.key);
+                if !value.is_empty() {
+                    field_row_ui(ui, spec.label, spec.key, value, spec.hidden, revealed, commands);
+                }
+            }
+            for list in kind.lists() {
+                for (n, item) in secret.content.lists.get(list.key).into_iter().flatten().enumerate() {
+                    for spec in list.fields {
+                        let value = item.get(spec.key).map_or("", SecretText::as_str);
+                        if !value.is_empty() {
+                            let label = format!("{} {} {}", list.item_label, n + 1, spec.label.to_lowercase());
+                            let key = format!("{}.{n}.{}", list.key, spec.key);
+                            field_row_ui(ui, &label, &key, value, spec.hidden, revealed, commands);
+                        }
+                    }
+                }
+            }
+            for (n, field) in secret.content.custom.iter().enumerate() {
+                let key = format!("custom.{n}");
+                field_row_ui(ui, &field.name, &key, field.value.as_str(), field.hidden, revealed, commands);
+            }
+        });
+        if edit {
+            self.edit_secret(box_id, secret_id);
+        }
+    }
+
+    fn editor_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let Some(editor) = self.editor.as_mut() else { return };
+        let Some(vault_box) = self.vault.box_by_id(editor.box_id) else {
+            self.editor = None;
+            return;
+        };
+        let kind = vault_box.kind;
+        let heading = if editor.secret_id.is_some() { "Edit secret" } else { "New secret" };
+        ui.heading(heading);
+        ui.label(egui::RichText::new(format!("{} · {}", vault_box.name, kind.label())).weak());
+        ui.separator();
+        let mut submit = false;
+        for (n, spec) in kind.fields().iter().enumerate() {
+            let value = editor.draft.fields.entry(spec.key.to_owned()).or_default();
+            let response = edit_field_ui(ui, spec, value, &mut editor.revealed, commands);
+            if n == 0 && std::mem::take(&mut editor.focus_first) {
+                response.request_focus();
+            }
+            submit |= !spec.multiline && response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        }
+        lists_editor_ui(ui, kind, editor);
+        custom_editor_ui(ui, editor);
+        ui.separator();
+        let mut cancel = false;
+        ui.horizontal(|ui| {
+            submit |= ui.button("Save").on_hover_text("Enter or Ctrl+S").clicked();
+            cancel = ui.button("Cancel").on_hover_text("Esc").clicked();
+        });
+        if submit {
+            drop_empty_fields(&mut editor.draft);
+            self.commit_editor();
+        } else if cancel {
+            self.editor = None;
+        }
+    }
+}
+
+fn subtitle(kind: BoxKind, content: &SecretContent) -> String {
+    let key = match kind {
+        BoxKind::Passwords | BoxKind::Financial | BoxKind::Server => "username",
+        BoxKind::CryptoWallets => "coin",
+        BoxKind::CryptoBackups => "ticker",
+        BoxKind::Identification => "issuer",
+        BoxKind::Notes | BoxKind::Custom => "",
+    };
+    content.get(key).to_owned()
+}
+
+/// Removes template fields left empty, so that a secret's file form stays small.
+fn drop_empty_fields(content: &mut SecretContent) {
+    content.fields.retain(|_, v| !v.is_empty());
+    for items in content.lists.values_mut() {
+        for item in items.iter_mut() {
+            item.retain(|_, v| !v.is_empty());
+        }
+        items.retain(|item| !item.is_empty());
+    }
+    content.lists.retain(|_, items| !items.is_empty());
+}
+
+/// One read-only field: label, value (masked when hidden), Show, Copy, QR.
+fn field_row_ui(
+    ui: &mut egui::Ui,
+    label: &str,
+    key: &str,
+    value: &str,
+    hidden: bool,
+    revealed: &mut std::collections::HashSet<String>,
+    commands: &mut Vec<Command>,
+) {
+    ui.label(egui::RichText::new(label).strong());
+    let shown = !hidden || revealed.contains(key);
+    let text = if shown { value } else { MASK };
+    ui.add(egui::Label::new(egui::RichText::new(text).monospace()).wrap());
+    ui.horizontal(|ui| {
+        if hidden {
+            let toggle = if shown { "Hide" } else { "Show" };
+            if labeled_button(ui, toggle, &format!("{toggle} {label}")).clicked() {
+                if shown {
+                    revealed.remove(key);
+                } else {
+                    revealed.insert(key.to_owned());
+                }
+            }
+        }
+        if labeled_button(ui, "Copy", &format!("Copy {label}")).clicked() {
+            commands.push(Command::Copy { label: label.to_lowercase(), value: Zeroizing::new(value.to_owned()) });
+        }
+        if labeled_button(ui, "QR", &format!("QR code of {label}")).clicked() {
+            commands.push(Command::ShowQr { label: label.to_owned(), value: Zeroizing::new(value.to_owned()) });
+        }
+    });
+    ui.end_row();
+}
+
+/// One editable field, with Show for hidden ones and Generate for passwords.
+fn edit_field_ui(
+    ui: &mut egui::Ui,
+    spec: &FieldSpec,
+    value: &mut SecretText,
+    revealed: &mut std::collections::HashSet<String>,
+    commands: &mut Vec<Command>,
+) -> egui::Response {
+    let label = ui.label(spec.label);
+    ui.horizontal(|ui| {
+        let shown = !spec.hidden || revealed.contains(spec.key);
+        let width = (ui.available_width() - 150.0).max(120.0);
+        let edit = if spec.multiline {
+            egui::TextEdit::multiline(value).desired_rows(3)
+        } else {
+            egui::TextEdit::singleline(value)
+        };
+        let response = ui.add(edit.password(!shown).desired_width(width)).labelled_by(label.id);
+        if spec.hidden {
+            let toggle = if shown { "Hide" } else { "Show" };
+            if labeled_button(ui, toggle, &format!("{toggle} {}", spec.label)).clicked() {
+                if shown {
+                    revealed.remove(spec.key);
+                } else {
+                    revealed.insert(spec.key.to_owned());
+                }
+            }
+        }
+        if spec.generator && labeled_button(ui, "Generate", &format!("Generate {}", spec.label)).clicked() {
+            commands.push(Command::OpenGenerator {
+                target: Some(super::dialogs::GeneratorTarget { field: spec.key.to_owned() }),
+            });
+        }
+        response
+    })
+    .inner
+}
+
+fn lists_editor_ui(ui: &mut egui::Ui, kind: BoxKind, editor: &mut Editor) {
+    for list in kind.lists() {
+        ui.add_space(6.0);
+        ui.strong(list.label);
+        let items = editor.draft.lists.entry(list.key.to_owned()).or_default();
+        let mut remove = None;
+        for (n, item) in items.iter_mut().enumerate() {
+            ui.group(|ui| {
+                ui.label(format!("{} {}", list.item_label, n + 1));
+                for spec in list.fields {
+                    let value = item.entry(spec.key.to_owned()).or_default();
+                    let key = format!("{}.{n}.{}", list.key, spec.key);
+                    let shown = !spec.hidden || editor.revealed.contains(&key);
+                    ui.horizontal(|ui| {
+                        let label = ui.label(spec.label);
+                        ui.add(egui::TextEdit::singleline(value).password(!shown).desired_width(220.0))
+                            .labelled_by(label.id);
+                        if spec.hidden && labeled_button(ui, if shown { "Hide" } else { "Show" }, &format!("Show {}", spec.label)).clicked() {
+                            if shown {
+                                editor.revealed.remove(&key);
+                            } else {
+                                editor.revealed.insert(key);
+                            }
+                        }
+                    });
+                }
+                if ui.button(format!("Remove {}", list.item_label.to_lowercase())).clicked() {
+                    remove = Some(n);
+                }
+            });
+        }
+        if let Some(n) = remove {
+            items.remove(n);
+        }
+        if ui.button(format!("Add {}", list.item_label.to_lowercase())).clicked() {
+            items.push(ListItem::new());
+        }
+    }
+}
+
+fn custom_editor_ui(ui: &mut egui::Ui, editor: &mut Editor) {
+    ui.add_space(6.0);
+    ui.strong("Custom fields");
+    let mut remove = None;
+    for (n, field) in editor.draft.custom.iter_mut().enumerate() {
+        ui.horizontal(|ui| {
+            let label = ui.label("Field name");
+            ui.add(egui::TextEdit::singleline(&mut field.name).desired_width(120.0)).labelled_by(label.id);
+            let label = ui.label("Value");
+            let key = format!("custom.{n}");
+            let shown = !field.hidden || editor.revealed.contains(&key);
+            ui.add(egui::TextEdit::singleline(&mut field.value).password(!shown).desired_width(200.0))
+                .labelled_by(label.id);
+            ui.checkbox(&mut field.hidden, "Hidden");
+            if field.hidden && labeled_button(ui, if shown { "Hide" } else { "Show" }, &format!("Show {}", field.name)).clicked() {
+                if shown {
+                    editor.revealed.remove(&key);
+                } else {
+                    editor.revealed.insert(key);
+                }
+            }
+            if ui.button("Remove").clicked() {
+                remove = Some(n);
+            }
+        });
+    }
+    if let Some(n) = remove {
+        editor.draft.custom.remove(n);
+    }
+    if ui.button("Add custom field").clicked() {
+        editor.draft.custom.push(CustomField::default());
+    }
+}
