@@ -38,11 +38,22 @@ impl QrGrid {
     pub fn encode(text: &str) -> Result<Self, QrError> {
         let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
             .map_err(|_| QrError::TooLong)?;
-        Ok(Self { width: code.width(), modules: Zeroizing::new(code.to_colors().iter().map(|c| *c == qrcode::Color::Dark).collect()) })
+        Ok(Self {
+            width: code.width(),
+            modules: Zeroizing::new(
+                code.to_colors()
+                    .iter()
+                    .map(|c| *c == qrcode::Color::Dark)
+                    .collect(),
+            ),
+        })
     }
 
     pub fn is_dark(&self, x: usize, y: usize) -> bool {
-        self.modules.get(y * self.width + x).copied().unwrap_or(false)
+        self.modules
+            .get(y * self.width + x)
+            .copied()
+            .unwrap_or(false)
     }
 
     /// Grey pixels with the quiet zone, `scale` pixels per module.
@@ -70,7 +81,9 @@ impl QrGrid {
         let side = u32::try_from(side).map_err(|_| QrError::Png)?;
         let image = GrayImage::from_raw(side, side, pixels.to_vec()).ok_or(QrError::Png)?;
         let mut png = Zeroizing::new(Vec::new());
-        image.write_to(&mut Cursor::new(&mut *png), ImageFormat::Png).map_err(|_| QrError::Png)?;
+        image
+            .write_to(&mut Cursor::new(&mut *png), ImageFormat::Png)
+            .map_err(|_| QrError::Png)?;
         Ok(png)
     }
 }
@@ -93,13 +106,19 @@ mod tests {
         let (side, pixels) = grid.to_luma(3);
         assert_eq!(side, (grid.width + 8) * 3);
         assert_eq!(luma_at(&pixels, side, 0, 0), Some(Luma([255])));
-        assert_eq!(luma_at(&pixels, side, QUIET_ZONE * 3, QUIET_ZONE * 3), Some(Luma([0])));
+        assert_eq!(
+            luma_at(&pixels, side, QUIET_ZONE * 3, QUIET_ZONE * 3),
+            Some(Luma([0]))
+        );
         let png = grid.to_png().expect("png");
         assert!(png.starts_with(b"\x89PNG"));
     }
 
     #[test]
     fn too_long_text_is_an_error() {
-        assert!(matches!(QrGrid::encode(&"x".repeat(5000)), Err(QrError::TooLong)));
+        assert!(matches!(
+            QrGrid::encode(&"x".repeat(5000)),
+            Err(QrError::TooLong)
+        ));
     }
 }

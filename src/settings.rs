@@ -45,7 +45,10 @@ impl Settings {
     pub fn load(path: &Path) -> Self {
         match fs::read(path) {
             Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
-                log::warn!("settings file {} is unreadable ({e}); using defaults", path.display());
+                log::warn!(
+                    "settings file {} is unreadable ({e}); using defaults",
+                    path.display()
+                );
                 Self::default()
             }),
             Err(_) => Self::default(),
@@ -72,7 +75,11 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("cfg").join("settings.json");
         assert_eq!(Settings::load(&path), Settings::default());
-        let custom = Settings { lock_after_minutes: 1, theme: Theme::Dark, ..Settings::default() };
+        let custom = Settings {
+            lock_after_minutes: 1,
+            theme: Theme::Dark,
+            ..Settings::default()
+        };
         custom.save(&path).expect("save");
         assert_eq!(Settings::load(&path), custom);
         fs::write(&path, b"{ not json").expect("write");

@@ -55,16 +55,32 @@ pub struct Generated {
 
 /// The EFF long list, one word per entry.
 pub fn eff_words() -> Vec<&'static str> {
-    EFF_LONG.lines().map(str::trim).filter(|w| !w.is_empty()).collect()
+    EFF_LONG
+        .lines()
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 impl GeneratorSpec {
     fn alphabet(&self) -> Vec<char> {
-        let Self::Characters { lower, upper, digits, symbols, avoid_look_alikes, .. } = self
+        let Self::Characters {
+            lower,
+            upper,
+            digits,
+            symbols,
+            avoid_look_alikes,
+            ..
+        } = self
         else {
             return Vec::new();
         };
-        let sets = [(*lower, LOWER), (*upper, UPPER), (*digits, DIGITS), (*symbols, SYMBOLS)];
+        let sets = [
+            (*lower, LOWER),
+            (*upper, UPPER),
+            (*digits, DIGITS),
+            (*symbols, SYMBOLS),
+        ];
         sets.iter()
             .filter(|(on, _)| *on)
             .flat_map(|(_, set)| set.chars())
@@ -77,7 +93,11 @@ impl GeneratorSpec {
         match self {
             Self::Characters { length, .. } => {
                 let n = self.alphabet().len();
-                if n == 0 { 0.0 } else { *length as f64 * (n as f64).log2() }
+                if n == 0 {
+                    0.0
+                } else {
+                    *length as f64 * (n as f64).log2()
+                }
             }
             Self::Passphrase { words, .. } => *words as f64 * (eff_words().len() as f64).log2(),
         }
@@ -114,7 +134,10 @@ impl GeneratorSpec {
                 out
             }
         };
-        Some(Generated { password, entropy_bits: self.entropy_bits() })
+        Some(Generated {
+            password,
+            entropy_bits: self.entropy_bits(),
+        })
     }
 }
 
@@ -163,7 +186,10 @@ mod tests {
 
     #[test]
     fn passphrases_use_eff_words_at_12_9_bits_each() {
-        let spec = GeneratorSpec::Passphrase { words: 6, separator: " ".into() };
+        let spec = GeneratorSpec::Passphrase {
+            words: 6,
+            separator: " ".into(),
+        };
         let g = spec.generate().expect("a passphrase");
         let words = eff_words();
         let parts: Vec<&str> = g.password.split(' ').collect();

@@ -102,11 +102,23 @@ pub struct KdfParams {
 
 impl KdfParams {
     /// RFC 9106's second recommended option: 64 MiB, 3 passes, 4 lanes.
-    pub const DEFAULT: Self = Self { memory_kib: 64 * 1024, iterations: 3, parallelism: 4 };
+    pub const DEFAULT: Self = Self {
+        memory_kib: 64 * 1024,
+        iterations: 3,
+        parallelism: 4,
+    };
     /// The weakest parameters a vault may carry.
-    pub const FLOOR: Self = Self { memory_kib: 19 * 1024, iterations: 2, parallelism: 1 };
+    pub const FLOOR: Self = Self {
+        memory_kib: 19 * 1024,
+        iterations: 2,
+        parallelism: 1,
+    };
     /// The strongest parameters we agree to run (2 GiB, 20 passes, 16 lanes).
-    pub const CEILING: Self = Self { memory_kib: 2 * 1024 * 1024, iterations: 20, parallelism: 16 };
+    pub const CEILING: Self = Self {
+        memory_kib: 2 * 1024 * 1024,
+        iterations: 20,
+        parallelism: 16,
+    };
 
     /// Refuses parameters outside [`Self::FLOOR`]..=[`Self::CEILING`]. Called on
     /// every header before any memory is allocated for the KDF.
@@ -131,7 +143,9 @@ impl KdfParams {
             )));
         }
         if self.memory_kib < 8 * self.parallelism {
-            return Err(CryptoError::KdfParams("too little memory for the lanes".into()));
+            return Err(CryptoError::KdfParams(
+                "too little memory for the lanes".into(),
+            ));
         }
         Ok(())
     }
@@ -197,7 +211,13 @@ pub fn seal(
 ) -> Result<Vec<u8>, CryptoError> {
     let cipher = Aes256GcmSiv::new_from_slice(key.as_bytes()).map_err(|_| CryptoError::Encrypt)?;
     cipher
-        .encrypt(&Nonce::from(*nonce), Payload { msg: plaintext, aad })
+        .encrypt(
+            &Nonce::from(*nonce),
+            Payload {
+                msg: plaintext,
+                aad,
+            },
+        )
         .map_err(|_| CryptoError::Encrypt)
 }
 
@@ -210,7 +230,13 @@ pub fn open(
 ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
     let cipher = Aes256GcmSiv::new_from_slice(key.as_bytes()).map_err(|_| CryptoError::Decrypt)?;
     cipher
-        .decrypt(&Nonce::from(*nonce), Payload { msg: ciphertext, aad })
+        .decrypt(
+            &Nonce::from(*nonce),
+            Payload {
+                msg: ciphertext,
+                aad,
+            },
+        )
         .map(Zeroizing::new)
         .map_err(|_| CryptoError::Decrypt)
 }
@@ -226,8 +252,13 @@ mod tests {
         key[0] = 1;
         let mut nonce = [0u8; 12];
         nonce[0] = 3;
-        let ct = seal(&Key32::from_bytes(key), &nonce, b"", &[1, 0, 0, 0, 0, 0, 0, 0])
-            .expect("seal");
+        let ct = seal(
+            &Key32::from_bytes(key),
+            &nonce,
+            b"",
+            &[1, 0, 0, 0, 0, 0, 0, 0],
+        )
+        .expect("seal");
         let expected = [
             0xc2, 0xef, 0x32, 0x8e, 0x5c, 0x71, 0xc8, 0x3b, 0x84, 0x31, 0x22, 0x13, 0x0f, 0x73,
             0x64, 0xb7, 0x61, 0xe0, 0xb9, 0x74, 0x27, 0xe3, 0xdf, 0x28,
@@ -249,12 +280,30 @@ mod tests {
         assert!(KdfParams::DEFAULT.check().is_ok());
         assert!(KdfParams::FLOOR.check().is_ok());
         assert!(KdfParams::CEILING.check().is_ok());
-        let low_mem = KdfParams { memory_kib: 19 * 1024 - 1, ..KdfParams::DEFAULT };
-        let low_t = KdfParams { iterations: 1, ..KdfParams::DEFAULT };
-        let high_mem = KdfParams { memory_kib: 2 * 1024 * 1024 + 1, ..KdfParams::DEFAULT };
-        let high_t = KdfParams { iterations: 21, ..KdfParams::DEFAULT };
-        let high_p = KdfParams { parallelism: 17, ..KdfParams::DEFAULT };
-        let zero_p = KdfParams { parallelism: 0, ..KdfParams::DEFAULT };
+        let low_mem = KdfParams {
+            memory_kib: 19 * 1024 - 1,
+            ..KdfParams::DEFAULT
+        };
+        let low_t = KdfParams {
+            iterations: 1,
+            ..KdfParams::DEFAULT
+        };
+        let high_mem = KdfParams {
+            memory_kib: 2 * 1024 * 1024 + 1,
+            ..KdfParams::DEFAULT
+        };
+        let high_t = KdfParams {
+            iterations: 21,
+            ..KdfParams::DEFAULT
+        };
+        let high_p = KdfParams {
+            parallelism: 17,
+            ..KdfParams::DEFAULT
+        };
+        let zero_p = KdfParams {
+            parallelism: 0,
+            ..KdfParams::DEFAULT
+        };
         for p in [low_mem, low_t, high_mem, high_t, high_p, zero_p] {
             assert!(p.check().is_err(), "{p:?} should be refused");
         }

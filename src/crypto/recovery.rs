@@ -32,7 +32,8 @@ fn crockford() -> Encoding {
     spec.translate.from.push_str("abcdefghjkmnpqrstvwxyzIiLlOo");
     spec.translate.to.push_str("ABCDEFGHJKMNPQRSTVWXYZ111100");
     spec.ignore.push_str("- ");
-    spec.encoding().expect("the Crockford base32 specification is valid")
+    spec.encoding()
+        .expect("the Crockford base32 specification is valid")
 }
 
 /// A recovery code; wiped from memory when dropped.
@@ -58,7 +59,9 @@ impl RecoveryCode {
             return Err(RecoveryCodeError::Length(significant));
         }
         let decoded = Zeroizing::new(
-            crockford().decode(text.as_bytes()).map_err(|_| RecoveryCodeError::Alphabet)?,
+            crockford()
+                .decode(text.as_bytes())
+                .map_err(|_| RecoveryCodeError::Alphabet)?,
         );
         let (entropy, checksum) = decoded.split_at(RECOVERY_ENTROPY_LEN);
         if checksum != &Sha256::digest(entropy)[..CHECKSUM_LEN] {
@@ -102,7 +105,11 @@ mod tests {
         let shown = code.to_display_string();
         assert_eq!(shown.len(), 39);
         assert_eq!(RecoveryCode::parse(&shown), Ok(code.clone()));
-        let sloppy = shown.to_lowercase().replace('-', " ").replace('1', "l").replace('0', "o");
+        let sloppy = shown
+            .to_lowercase()
+            .replace('-', " ")
+            .replace('1', "l")
+            .replace('0', "o");
         assert_eq!(RecoveryCode::parse(&sloppy), Ok(code));
     }
 
@@ -113,7 +120,10 @@ mod tests {
         shown[0] = if shown[0] == 'A' { 'B' } else { 'A' };
         let typo: String = shown.into_iter().collect();
         assert_eq!(RecoveryCode::parse(&typo), Err(RecoveryCodeError::Checksum));
-        assert_eq!(RecoveryCode::parse("ABCD"), Err(RecoveryCodeError::Length(4)));
+        assert_eq!(
+            RecoveryCode::parse("ABCD"),
+            Err(RecoveryCodeError::Length(4))
+        );
         assert_eq!(
             RecoveryCode::parse("UUUU-UUUU-UUUU-UUUU-UUUU-UUUU-UUUU-UUUU"),
             Err(RecoveryCodeError::Alphabet)

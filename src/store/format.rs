@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use crate::crypto::recovery::RecoveryCode;
 use crate::crypto::{
-    self, CryptoError, KEY_LEN, Key32, KdfParams, NONCE_LEN, Password, SALT_LEN, TAG_LEN,
+    self, CryptoError, KEY_LEN, KdfParams, Key32, NONCE_LEN, Password, SALT_LEN, TAG_LEN,
 };
 use crate::vault::Vault;
 
@@ -100,11 +100,23 @@ fn slot_aad(prefix: &[u8; PARAMS_END], label: &[u8]) -> Vec<u8> {
     [prefix.as_slice(), label].concat()
 }
 
-fn wrap(kek: &Key32, vault_key: &Key32, aad: &[u8], salt: [u8; SALT_LEN]) -> Result<Slot, CryptoError> {
+fn wrap(
+    kek: &Key32,
+    vault_key: &Key32,
+    aad: &[u8],
+    salt: [u8; SALT_LEN],
+) -> Result<Slot, CryptoError> {
     let nonce = crypto::random_array::<NONCE_LEN>()?;
     let sealed = crypto::seal(kek, &nonce, aad, vault_key.as_bytes())?;
-    let wrapped = sealed.as_slice().try_into().map_err(|_| CryptoError::Encrypt)?;
-    Ok(Slot { salt, nonce, wrapped })
+    let wrapped = sealed
+        .as_slice()
+        .try_into()
+        .map_err(|_| CryptoError::Encrypt)?;
+    Ok(Slot {
+        salt,
+        nonce,
+        wrapped,
+    })
 }
 
 fn unwrap(kek: &Key32, slot: &Slot, aad: &[u8]) -> Option<Key32> {
@@ -120,20 +132,38 @@ fn recovery_kek(code: &RecoveryCode, salt: &[u8; SALT_LEN]) -> Key32 {
 impl VaultKeys {
     /// A new vault key wrapped for `password` and for a fresh recovery code.
     /// Runs Argon2id once.
-    pub fn create(password: &Password, kdf: KdfParams) -> Result<(Self, RecoveryCode), CryptoError> {
+    pub fn create(
+        password: &Password,
+        kdf: KdfParams,
+    ) -> Result<(Self, RecoveryCode), CryptoError> {
         let vault_key = Key32::random()?;
         let code = RecoveryCode::generate()?;
         let prefix = params_prefix(0, kdf);
 
         let salt = crypto::random_array::<SALT_LEN>()?;
         let kek = crypto::argon2id(password, &salt, kdf)?;
-        let password_slot = wrap(&kek, &vault_key, &slot_aad(&prefix, PASSWORD_SLOT_LABEL), salt)?;
+        let password_slot = wrap(
+            &kek,
+            &vault_key,
+            &slot_aad(&prefix, PASSWORD_SLOT_LABEL),
+            salt,
+        )?;
 
         let salt = crypto::random_array::<SALT_LEN>()?;
         let kek = recovery_kek(&code, &salt);
-        let recovery_slot = wrap(&kek, &vault_key, &slot_aad(&prefix, RECOVERY_SLOT_LABEL), salt)?;
+        let recovery_slot = wrap(
+            &kek,
+            &vault_key,
+            &slot_aad(&prefix, RECOVERY_SLOT_LABEL),
+            salt,
+        )?;
 
-        let header = Header { flags: 0, kdf, password_slot, recovery_slot };
+        let header = Header {
+            flags: 0,
+            kdf,
+            password_slot,
+            recovery_slot,
+        };
         Ok((Self { vault_key, header }, code))
     }
 
@@ -154,13 +184,26 @@ impl VaultKeys {
         let prefix = params_prefix(self.header.flags, kdf);
         let salt = crypto::random_array::<SALT_LEN>()?;
         let kek = crypto::argon2id(password, &salt, kdf)?;
-        let password_slot =
-            wrap(&kek, &self.vault_key, &slot_aad(&prefix, PASSWORD_SLOT_LABEL), salt)?;
+        let password_slot = wrap(
+            &kek,
+            &self.vault_key,
+            &slot_aad(&prefix, PASSWORD_SLOT_LABEL),
+            salt,
+        )?;
         let salt = crypto::random_array::<SALT_LEN>()?;
         let kek = recovery_kek(code, &salt);
-        let recovery_slot =
-            wrap(&kek, &self.vault_key, &slot_aad(&prefix, RECOVERY_SLOT_LABEL), salt)?;
-        self.header = Header { flags: self.header.flags, kdf, password_slot, recovery_slot };
+        let recovery_slot = wrap(
+            &kek,
+            &self.vault_key,
+            &slot_aad(&prefix, RECOVERY_SLOT_LABEL),
+            salt,
+        )?;
+        self.header = Header {
+            flags: self.header.flags,
+            kdf,
+            password_slot,
+            recovery_slot,
+        };
         Ok(())
     }
 
@@ -232,7 +275,11 @@ fn read_u32(bytes: &[u8], at: &mut usize) -> u32 {
 }
 
 fn read_slot(bytes: &[u8], at: &mut usize) -> Slot {
-    Slot { salt: read_array(bytes, at), nonce: read_array(bytes, at), wrapped: read_array(bytes, at) }
+    Slot {
+        salt: read_array(bytes, at),
+        nonce: read_array(bytes, at),
+        wrapped: read_array(bytes, at),
+    }
 }
 
 /// Checks the structure and digests of a file; no key needed, no KDF run.
@@ -277,44 +324,77 @@ pub fn parse(bytes: &[u8]) -> Result<SealedVault<'_>, FormatError> {
         return Err(FormatError::Damaged("the header has unknown flags"));
     }
     if ct_len > MAX_PAYLOAD_LEN || ct_len != ciphertext.len() as u64 {
-        return Err(FormatError::Damaged("the file is truncated or has trailing bytes"));
+        return Err(FormatError::Damaged(
+            "the file is truncated or has trailing bytes",
+        ));
     }
     if Sha256::digest(ciphertext).as_slice() != ct_digest {
-        return Err(FormatError::Damaged("the encrypted data does not match its checksum"));
+        return Err(FormatError::Damaged(
+            "the encrypted data does not match its checksum",
+        ));
     }
     kdf.check().map_err(FormatError::BadKdfParams)?;
 
-    let header = Header { flags, kdf, password_slot, recovery_slot };
-    Ok(SealedVault { header, core, payload_nonce, ciphertext })
+    let header = Header {
+        flags,
+        kdf,
+        password_slot,
+        recovery_slot,
+    };
+    Ok(SealedVault {
+        header,
+        core,
+        payload_nonce,
+        ciphertext,
+    })
 }
 
 impl SealedVault<'_> {
     /// Unlocks with the master password (runs Argon2id).
-    pub fn unlock_with_password(&self, password: &Password) -> Result<(Vault, VaultKeys), FormatError> {
+    pub fn unlock_with_password(
+        &self,
+        password: &Password,
+    ) -> Result<(Vault, VaultKeys), FormatError> {
         let slot = &self.header.password_slot;
         let kek = crypto::argon2id(password, &slot.salt, self.header.kdf)?;
-        let aad = slot_aad(&params_prefix(self.header.flags, self.header.kdf), PASSWORD_SLOT_LABEL);
+        let aad = slot_aad(
+            &params_prefix(self.header.flags, self.header.kdf),
+            PASSWORD_SLOT_LABEL,
+        );
         let vault_key = unwrap(&kek, slot, &aad).ok_or(FormatError::WrongPassword)?;
         self.decrypt(vault_key)
     }
 
     /// Unlocks with the recovery code (no slow KDF: the code has 128 bits).
-    pub fn unlock_with_recovery(&self, code: &RecoveryCode) -> Result<(Vault, VaultKeys), FormatError> {
+    pub fn unlock_with_recovery(
+        &self,
+        code: &RecoveryCode,
+    ) -> Result<(Vault, VaultKeys), FormatError> {
         let slot = &self.header.recovery_slot;
         let kek = recovery_kek(code, &slot.salt);
-        let aad = slot_aad(&params_prefix(self.header.flags, self.header.kdf), RECOVERY_SLOT_LABEL);
+        let aad = slot_aad(
+            &params_prefix(self.header.flags, self.header.kdf),
+            RECOVERY_SLOT_LABEL,
+        );
         let vault_key = unwrap(&kek, slot, &aad).ok_or(FormatError::WrongRecoveryCode)?;
         self.decrypt(vault_key)
     }
 
     /// Decrypts the payload with an already known vault key.
     pub fn decrypt(&self, vault_key: Key32) -> Result<(Vault, VaultKeys), FormatError> {
-        let plaintext = crypto::open(&vault_key, &self.payload_nonce, self.core, self.ciphertext)
-            .map_err(|_| FormatError::Damaged("the encrypted data fails authentication"))?;
+        let plaintext =
+            crypto::open(&vault_key, &self.payload_nonce, self.core, self.ciphertext)
+                .map_err(|_| FormatError::Damaged("the encrypted data fails authentication"))?;
         let json = unpad(&plaintext).ok_or(FormatError::Damaged("the payload is malformed"))?;
         let vault: Vault = serde_json::from_slice(json)
             .map_err(|_| FormatError::Damaged("the payload is not a valid vault"))?;
-        Ok((vault, VaultKeys { vault_key, header: self.header.clone() }))
+        Ok((
+            vault,
+            VaultKeys {
+                vault_key,
+                header: self.header.clone(),
+            },
+        ))
     }
 }
 
@@ -323,13 +403,18 @@ impl VaultKeys {
     pub fn verify_password(&self, password: &Password) -> Result<bool, CryptoError> {
         let slot = &self.header.password_slot;
         let kek = crypto::argon2id(password, &slot.salt, self.header.kdf)?;
-        let aad = slot_aad(&params_prefix(self.header.flags, self.header.kdf), PASSWORD_SLOT_LABEL);
+        let aad = slot_aad(
+            &params_prefix(self.header.flags, self.header.kdf),
+            PASSWORD_SLOT_LABEL,
+        );
         Ok(unwrap(&kek, slot, &aad).is_some_and(|key| key.as_bytes() == self.vault_key.as_bytes()))
     }
 
     /// Unwraps nothing: used by tests and benchmarks that already hold the keys.
     pub fn open(&self, bytes: &[u8]) -> Result<Vault, FormatError> {
         let sealed = parse(bytes)?;
-        sealed.decrypt(self.vault_key.clone()).map(|(vault, _)| vault)
+        sealed
+            .decrypt(self.vault_key.clone())
+            .map(|(vault, _)| vault)
     }
 }

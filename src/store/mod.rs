@@ -46,7 +46,10 @@ pub enum StoreError {
     #[error("the vault is open for writing in another Qvault process")]
     InUse,
     #[error("{source}{}", backup_hint(.backup.as_deref()))]
-    Format { source: FormatError, backup: Option<PathBuf> },
+    Format {
+        source: FormatError,
+        backup: Option<PathBuf>,
+    },
     #[error(transparent)]
     Seal(#[from] SealError),
     #[error(transparent)]
@@ -55,7 +58,10 @@ pub enum StoreError {
 
 fn backup_hint(backup: Option<&Path>) -> String {
     match backup {
-        Some(path) => format!(". A backup of the previous version is at {}", path.display()),
+        Some(path) => format!(
+            ". A backup of the previous version is at {}",
+            path.display()
+        ),
         None => String::new(),
     }
 }
@@ -65,7 +71,10 @@ impl StoreError {
     /// unreadable file, 1 anything else.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Self::Format { source: FormatError::WrongPassword | FormatError::WrongRecoveryCode, .. } => 2,
+            Self::Format {
+                source: FormatError::WrongPassword | FormatError::WrongRecoveryCode,
+                ..
+            } => 2,
             Self::Format { .. } | Self::Read { .. } | Self::NotFound(_) => 3,
             _ => 1,
         }
@@ -76,7 +85,9 @@ impl StoreError {
         matches!(
             self,
             Self::Format {
-                source: FormatError::Damaged(_) | FormatError::BadKdfParams(_) | FormatError::NotAVault,
+                source: FormatError::Damaged(_)
+                    | FormatError::BadKdfParams(_)
+                    | FormatError::NotAVault,
                 ..
             }
         )
@@ -92,8 +103,14 @@ pub fn backup_path(path: &Path) -> PathBuf {
 
 fn format_error(path: &Path, source: FormatError) -> StoreError {
     let backup = backup_path(path);
-    let damaged = !matches!(source, FormatError::WrongPassword | FormatError::WrongRecoveryCode);
-    StoreError::Format { source, backup: (damaged && backup.exists()).then_some(backup) }
+    let damaged = !matches!(
+        source,
+        FormatError::WrongPassword | FormatError::WrongRecoveryCode
+    );
+    StoreError::Format {
+        source,
+        backup: (damaged && backup.exists()).then_some(backup),
+    }
 }
 
 /// An unlocked vault with what is needed to save it back.
@@ -110,7 +127,10 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, StoreError> {
         if source.kind() == io::ErrorKind::NotFound {
             StoreError::NotFound(path.to_owned())
         } else {
-            StoreError::Read { path: path.to_owned(), source }
+            StoreError::Read {
+                path: path.to_owned(),
+                source,
+            }
         }
     })
 }
@@ -131,23 +151,41 @@ pub fn unlock(path: &Path, credential: &Credential) -> Result<Opened, StoreError
         Credential::RecoveryCode(code) => sealed.unlock_with_recovery(code),
     };
     let (vault, keys) = result.map_err(|e| format_error(path, e))?;
-    Ok(Opened { vault, keys, fingerprint: Fingerprint::of(&bytes) })
+    Ok(Opened {
+        vault,
+        keys,
+        fingerprint: Fingerprint::of(&bytes),
+    })
 }
 
 /// Creates a new, empty vault file (0600) and returns it unlocked with its
 /// recovery code. Refuses to replace an existing file.
-pub fn create(path: &Path, password: &Password, kdf: KdfParams) -> Result<(Opened, RecoveryCode), StoreError> {
+pub fn create(
+    path: &Path,
+    password: &Password,
+    kdf: KdfParams,
+) -> Result<(Opened, RecoveryCode), StoreError> {
     if path.exists() {
         return Err(StoreError::AlreadyExists(path.to_owned()));
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        fs::create_dir_all(dir).map_err(|source| StoreError::Write { path: path.to_owned(), source })?;
+        fs::create_dir_all(dir).map_err(|source| StoreError::Write {
+            path: path.to_owned(),
+            source,
+        })?;
     }
     let (keys, code) = VaultKeys::create(password, kdf)?;
     let mut vault = Vault::new();
     vault.recovery_code = SecretText::from(code.to_display_string().as_str());
     let fingerprint = save(path, &keys, &vault, None)?;
-    Ok((Opened { vault, keys, fingerprint }, code))
+    Ok((
+        Opened {
+            vault,
+            keys,
+            fingerprint,
+        },
+        code,
+    ))
 }
 
 /// Encrypts and safely writes the vault. `expected` is the fingerprint of
@@ -175,7 +213,12 @@ pub fn save_sealed(
     let current = match fs::read(path) {
         Ok(current) => Some(current),
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(source) => return Err(StoreError::Read { path: path.to_owned(), source }),
+        Err(source) => {
+            return Err(StoreError::Read {
+                path: path.to_owned(),
+                source,
+            });
+        }
     };
     match (&current, expected) {
         (None, None) => {}
@@ -187,7 +230,10 @@ pub fn save_sealed(
         (Some(_), Some(_)) => {}
     }
 
-    let write_err = |source| StoreError::Write { path: path.to_owned(), source };
+    let write_err = |source| StoreError::Write {
+        path: path.to_owned(),
+        source,
+    };
     let temp = write_temp(path, bytes, fail_after).map_err(write_err)?;
     let result = (|| {
         let read_back = fs::read(&temp).map_err(write_err)?;
@@ -211,7 +257,9 @@ pub fn save_sealed(
 }
 
 fn temp_path(path: &Path) -> io::Result<PathBuf> {
-    let name = path.file_name().ok_or_else(|| io::Error::other("the path has no file name"))?;
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::other("the path has no file name"))?;
     let suffix: [u8; 6] = crate::crypto::random_array().map_err(io::Error::other)?;
     let mut temp = std::ffi::OsString::from(".");
     temp.push(name);
@@ -231,7 +279,10 @@ fn write_temp(path: &Path, bytes: &[u8], fail_after: Option<usize>) -> io::Resul
         let limit = fail_after.unwrap_or(usize::MAX).min(bytes.len());
         file.write_all(&bytes[..limit])?;
         if limit < bytes.len() {
-            return Err(io::Error::new(io::ErrorKind::StorageFull, "no space left on device"));
+            return Err(io::Error::new(
+                io::ErrorKind::StorageFull,
+                "no space left on device",
+            ));
         }
         file.sync_all()
     })();
@@ -248,7 +299,10 @@ fn write_temp(path: &Path, bytes: &[u8], fail_after: Option<usize>) -> io::Resul
 fn sync_dir(path: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         File::open(dir)?.sync_all()?;
     }
     #[cfg(not(unix))]
@@ -273,11 +327,17 @@ impl WriterLock {
             .truncate(false)
             .write(true)
             .open(&lock_path)
-            .map_err(|source| StoreError::Write { path: lock_path.clone(), source })?;
+            .map_err(|source| StoreError::Write {
+                path: lock_path.clone(),
+                source,
+            })?;
         match file.try_lock() {
             Ok(()) => Ok(Self { _file: file }),
             Err(fs::TryLockError::WouldBlock) => Err(StoreError::InUse),
-            Err(fs::TryLockError::Error(source)) => Err(StoreError::Write { path: lock_path, source }),
+            Err(fs::TryLockError::Error(source)) => Err(StoreError::Write {
+                path: lock_path,
+                source,
+            }),
         }
     }
 }

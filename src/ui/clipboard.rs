@@ -29,7 +29,10 @@ impl Default for SecureClipboard {
 
 impl SecureClipboard {
     pub fn new() -> Self {
-        Self { inner: None, pending: None }
+        Self {
+            inner: None,
+            pending: None,
+        }
     }
 
     fn clipboard(&mut self) -> Result<&mut arboard::Clipboard, String> {
@@ -38,7 +41,9 @@ impl SecureClipboard {
                 .map_err(|e| format!("the clipboard is not available ({e})"))?;
             self.inner = Some(clipboard);
         }
-        self.inner.as_mut().ok_or_else(|| "the clipboard is not available".to_owned())
+        self.inner
+            .as_mut()
+            .ok_or_else(|| "the clipboard is not available".to_owned())
     }
 
     /// Copies `text`, to be cleared after `clear_after`.
@@ -49,21 +54,31 @@ impl SecureClipboard {
         let set = arboard::SetExtLinux::exclude_from_history(set);
         #[cfg(windows)]
         let set = arboard::SetExtWindows::exclude_from_history(set);
-        set.text(text).map_err(|e| format!("failed to copy ({e})"))?;
-        self.pending = Some(Pending { digest: digest(text), clear_at: Instant::now() + clear_after });
+        set.text(text)
+            .map_err(|e| format!("failed to copy ({e})"))?;
+        self.pending = Some(Pending {
+            digest: digest(text),
+            clear_at: Instant::now() + clear_after,
+        });
         Ok(())
     }
 
     /// Seconds until the copied value is cleared, if one is pending.
     pub fn seconds_left(&self) -> Option<u64> {
-        self.pending
-            .as_ref()
-            .map(|p| p.clear_at.saturating_duration_since(Instant::now()).as_secs())
+        self.pending.as_ref().map(|p| {
+            p.clear_at
+                .saturating_duration_since(Instant::now())
+                .as_secs()
+        })
     }
 
     /// Clears the clipboard when the timeout has passed. Call once a frame.
     pub fn tick(&mut self) {
-        if self.pending.as_ref().is_some_and(|p| Instant::now() >= p.clear_at) {
+        if self
+            .pending
+            .as_ref()
+            .is_some_and(|p| Instant::now() >= p.clear_at)
+        {
             self.clear_now();
         }
     }
@@ -71,8 +86,12 @@ impl SecureClipboard {
     /// Clears our value now (on lock and on exit), leaving anything the user
     /// copied since then alone.
     pub fn clear_now(&mut self) {
-        let Some(pending) = self.pending.take() else { return };
-        let Ok(clipboard) = self.clipboard() else { return };
+        let Some(pending) = self.pending.take() else {
+            return;
+        };
+        let Ok(clipboard) = self.clipboard() else {
+            return;
+        };
         let still_ours = clipboard.get_text().is_ok_and(|current| {
             let zeroizing = zeroize::Zeroizing::new(current);
             digest(&zeroizing) == pending.digest

@@ -4,12 +4,12 @@
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+use super::Command;
 use super::session::Session;
 use super::widgets;
 use super::worker::Job;
-use super::Command;
-use crate::crypto::generator::GeneratorSpec;
 use crate::crypto::Password;
+use crate::crypto::generator::GeneratorSpec;
 use crate::settings::{Settings, Theme};
 use crate::vault::{BoxKind, SecretText};
 
@@ -114,7 +114,12 @@ impl Dialogs {
             Ok(texture) => (Some(texture), None),
             Err(e) => (None, Some(e.to_string())),
         };
-        self.qr = Some(QrView { label: label.to_owned(), value: Zeroizing::new(value.to_owned()), texture, error });
+        self.qr = Some(QrView {
+            label: label.to_owned(),
+            value: Zeroizing::new(value.to_owned()),
+            texture,
+            error,
+        });
     }
 
     pub fn open_generator(&mut self, target: Option<GeneratorTarget>) {
@@ -202,8 +207,15 @@ impl Dialogs {
         }
     }
 
-    fn generator_ui(&mut self, ctx: &egui::Context, session: Option<&mut Session>, commands: &mut Vec<Command>) {
-        let Some(generator) = &mut self.generator else { return };
+    fn generator_ui(
+        &mut self,
+        ctx: &egui::Context,
+        session: Option<&mut Session>,
+        commands: &mut Vec<Command>,
+    ) {
+        let Some(generator) = &mut self.generator else {
+            return;
+        };
         let mut close = false;
         let mut use_it = false;
         window("Password generator").show(ctx, |ui| {
@@ -213,14 +225,24 @@ impl Dialogs {
                 generator.regenerate();
             }
             ui.separator();
-            ui.add(egui::Label::new(egui::RichText::new(generator.output.as_str()).monospace().size(16.0)).wrap());
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(generator.output.as_str())
+                        .monospace()
+                        .size(16.0),
+                )
+                .wrap(),
+            );
             ui.label(format!("Entropy: {:.0} bits", generator.entropy_bits));
             ui.horizontal(|ui| {
                 if ui.button("Regenerate").clicked() {
                     generator.regenerate();
                 }
                 if ui.button("Copy").clicked() {
-                    commands.push(Command::Copy { label: "the password".into(), value: generator.output.clone() });
+                    commands.push(Command::Copy {
+                        label: "the password".into(),
+                        value: generator.output.clone(),
+                    });
                 }
                 if generator.target.is_some() {
                     use_it = ui.button("Use this password").clicked();
@@ -277,11 +299,15 @@ impl Dialogs {
     }
 
     fn new_box_ui(&mut self, ctx: &egui::Context, session: &mut Session) {
-        let Some((name, kind)) = &mut self.new_box else { return };
+        let Some((name, kind)) = &mut self.new_box else {
+            return;
+        };
         let mut done = None;
         window("New box").show(ctx, |ui| {
             let label = ui.label("Box name");
-            let response = ui.add(egui::TextEdit::singleline(name)).labelled_by(label.id);
+            let response = ui
+                .add(egui::TextEdit::singleline(name))
+                .labelled_by(label.id);
             if !response.has_focus() && name.is_empty() {
                 response.request_focus();
             }
@@ -297,7 +323,8 @@ impl Dialogs {
                 .labelled_by(label.id);
             let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             ui.horizontal(|ui| {
-                let create = ui.add_enabled(!name.trim().is_empty(), egui::Button::new("Create box"));
+                let create =
+                    ui.add_enabled(!name.trim().is_empty(), egui::Button::new("Create box"));
                 if create.clicked() || (entered && !name.trim().is_empty()) {
                     done = Some(true);
                 }
@@ -321,14 +348,22 @@ impl Dialogs {
     }
 
     fn rename_box_ui(&mut self, ctx: &egui::Context, session: &mut Session) {
-        let Some((id, name)) = &mut self.rename_box else { return };
+        let Some((id, name)) = &mut self.rename_box else {
+            return;
+        };
         let mut done = None;
         window("Rename box").show(ctx, |ui| {
             let label = ui.label("New name");
-            let response = ui.add(egui::TextEdit::singleline(name)).labelled_by(label.id);
+            let response = ui
+                .add(egui::TextEdit::singleline(name))
+                .labelled_by(label.id);
             let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             ui.horizontal(|ui| {
-                if ui.add_enabled(!name.trim().is_empty(), egui::Button::new("Rename")).clicked() || entered {
+                if ui
+                    .add_enabled(!name.trim().is_empty(), egui::Button::new("Rename"))
+                    .clicked()
+                    || entered
+                {
                     done = Some(true);
                 }
                 if ui.button("Cancel").clicked() {
@@ -351,27 +386,31 @@ impl Dialogs {
         session: Option<&mut Session>,
         commands: &mut Vec<Command>,
     ) {
-        let Some(dialog) = &mut self.settings else { return };
+        let Some(dialog) = &mut self.settings else {
+            return;
+        };
         let Some(session) = session else { return };
         dialog.apply_check(ctx, session, commands);
         let mut close = false;
-        egui::Window::new("Settings").collapsible(false).show(ctx, |ui| {
-            let before = settings.clone();
-            preferences_ui(ui, settings);
-            if *settings != before {
-                commands.push(Command::PersistSettings);
-            }
-            ui.separator();
-            dialog.password_ui(ui, session, commands);
-            ui.separator();
-            dialog.recovery_ui(ui, session, commands);
-            if let Some(message) = &dialog.message {
+        egui::Window::new("Settings")
+            .collapsible(false)
+            .show(ctx, |ui| {
+                let before = settings.clone();
+                preferences_ui(ui, settings);
+                if *settings != before {
+                    commands.push(Command::PersistSettings);
+                }
                 ui.separator();
-                ui.label(message);
-            }
-            ui.separator();
-            close = ui.button("Close").clicked();
-        });
+                dialog.password_ui(ui, session, commands);
+                ui.separator();
+                dialog.recovery_ui(ui, session, commands);
+                if let Some(message) = &dialog.message {
+                    ui.separator();
+                    ui.label(message);
+                }
+                ui.separator();
+                close = ui.button("Close").clicked();
+            });
         if close {
             self.settings = None;
         }
@@ -381,7 +420,8 @@ impl Dialogs {
 fn preferences_ui(ui: &mut egui::Ui, settings: &mut Settings) {
     egui::Grid::new("prefs").num_columns(2).show(ui, |ui| {
         let label = ui.label("Lock after idle minutes (0: never)");
-        ui.add(egui::DragValue::new(&mut settings.lock_after_minutes).range(0..=1440)).labelled_by(label.id);
+        ui.add(egui::DragValue::new(&mut settings.lock_after_minutes).range(0..=1440))
+            .labelled_by(label.id);
         ui.end_row();
         let label = ui.label("Clear the clipboard after seconds");
         ui.add(egui::DragValue::new(&mut settings.clear_clipboard_after_secs).range(5..=600))
@@ -399,8 +439,15 @@ fn preferences_ui(ui: &mut egui::Ui, settings: &mut Settings) {
 
 impl SettingsDialog {
     /// Acts on the worker's answer to a password check.
-    fn apply_check(&mut self, ctx: &egui::Context, session: &mut Session, commands: &mut Vec<Command>) {
-        let Some(ok) = self.checked.take() else { return };
+    fn apply_check(
+        &mut self,
+        ctx: &egui::Context,
+        session: &mut Session,
+        commands: &mut Vec<Command>,
+    ) {
+        let Some(ok) = self.checked.take() else {
+            return;
+        };
         let pending = self.pending.take();
         if !ok {
             self.message = Some("Wrong password.".into());
@@ -442,7 +489,10 @@ impl SettingsDialog {
         widgets::secret_field(ui, "Current password", &mut self.current, false);
         self.new_pair.ui(ui, "New master password");
         let ready = self.new_pair.ready().filter(|_| !self.current.is_empty());
-        if ui.add_enabled(ready.is_some(), egui::Button::new("Change password")).clicked() {
+        if ui
+            .add_enabled(ready.is_some(), egui::Button::new("Change password"))
+            .clicked()
+        {
             if let Some(new) = ready {
                 let password = Password::new(self.current.as_str());
                 self.current = SecretText::default();
@@ -478,7 +528,12 @@ impl SettingsDialog {
             });
             return;
         }
-        let response = widgets::secret_field(ui, "Password to show the code", &mut self.reveal_password, false);
+        let response = widgets::secret_field(
+            ui,
+            "Password to show the code",
+            &mut self.reveal_password,
+            false,
+        );
         let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         if (ui.button("Show code").clicked() || entered) && !self.reveal_password.is_empty() {
             let password = Password::new(self.reveal_password.as_str());
@@ -487,11 +542,13 @@ impl SettingsDialog {
             commands.push(check_password_job(session, password));
         }
     }
-
 }
 
 fn check_password_job(session: &Session, password: Password) -> Command {
-    Command::Send(Job::CheckPassword { keys: Box::new(session.keys().clone()), password })
+    Command::Send(Job::CheckPassword {
+        keys: Box::new(session.keys().clone()),
+        password,
+    })
 }
 
 /// Yes/no confirmation; `Some(true)` when confirmed, `Some(false)` when cancelled.
@@ -515,7 +572,10 @@ fn confirm_ui(ctx: &egui::Context, title: &str, text: &str) -> Option<bool> {
 impl Generator {
     fn spec(&self) -> GeneratorSpec {
         if self.passphrase {
-            GeneratorSpec::Passphrase { words: self.words, separator: self.separator.clone() }
+            GeneratorSpec::Passphrase {
+                words: self.words,
+                separator: self.separator.clone(),
+            }
         } else {
             GeneratorSpec::Characters {
                 length: self.length,
@@ -548,14 +608,17 @@ impl Generator {
         });
         if self.passphrase {
             let label = ui.label("Words");
-            ui.add(egui::Slider::new(&mut self.words, 3..=12)).labelled_by(label.id);
+            ui.add(egui::Slider::new(&mut self.words, 3..=12))
+                .labelled_by(label.id);
             ui.horizontal(|ui| {
                 let label = ui.label("Separator");
-                ui.add(egui::TextEdit::singleline(&mut self.separator).desired_width(40.0)).labelled_by(label.id);
+                ui.add(egui::TextEdit::singleline(&mut self.separator).desired_width(40.0))
+                    .labelled_by(label.id);
             });
         } else {
             let label = ui.label("Length");
-            ui.add(egui::Slider::new(&mut self.length, 8..=128)).labelled_by(label.id);
+            ui.add(egui::Slider::new(&mut self.length, 8..=128))
+                .labelled_by(label.id);
             ui.horizontal_wrapped(|ui| {
                 ui.checkbox(&mut self.lower, "a-z");
                 ui.checkbox(&mut self.upper, "A-Z");

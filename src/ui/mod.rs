@@ -39,8 +39,13 @@ pub fn run(vault: Option<PathBuf>) -> Result<(), eframe::Error> {
         options,
         Box::new(move |cc| {
             let settings_path = crate::paths::settings_path();
-            let app = QvaultApp::new(&cc.egui_ctx, Settings::load(&settings_path), settings_path, vault)
-                .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)?;
+            let app = QvaultApp::new(
+                &cc.egui_ctx,
+                Settings::load(&settings_path),
+                settings_path,
+                vault,
+            )
+            .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)?;
             Ok(Box::new(app))
         }),
     )
@@ -57,10 +62,18 @@ pub(crate) enum Screen {
 pub(crate) enum Command {
     Lock,
     ShowCreate,
-    Copy { label: String, value: zeroize::Zeroizing<String> },
-    ShowQr { label: String, value: zeroize::Zeroizing<String> },
+    Copy {
+        label: String,
+        value: zeroize::Zeroizing<String>,
+    },
+    ShowQr {
+        label: String,
+        value: zeroize::Zeroizing<String>,
+    },
     OpenSettings,
-    OpenGenerator { target: Option<dialogs::GeneratorTarget> },
+    OpenGenerator {
+        target: Option<dialogs::GeneratorTarget>,
+    },
     Send(Job),
     SavePng(zeroize::Zeroizing<Vec<u8>>),
     PersistSettings,
@@ -154,7 +167,8 @@ impl QvaultApp {
             Screen::Vault(session) => Some(session.as_mut()),
             Screen::FirstRun(_) | Screen::Unlock(_) => None,
         };
-        self.dialogs.ui(&ctx, &mut self.settings, session, &mut self.commands);
+        self.dialogs
+            .ui(&ctx, &mut self.settings, session, &mut self.commands);
         self.file_dialog_ui(&ctx);
         self.apply_commands(&ctx);
     }
@@ -205,7 +219,9 @@ impl QvaultApp {
     }
 
     fn unlocked(&mut self, result: Result<worker::OpenedVault, crate::store::StoreError>) {
-        let Screen::Unlock(unlock) = &mut self.screen else { return };
+        let Screen::Unlock(unlock) = &mut self.screen else {
+            return;
+        };
         match result {
             Ok(opened) => {
                 let via_recovery = unlock.used_recovery();
@@ -225,7 +241,10 @@ impl QvaultApp {
     }
 
     fn persist_settings(&self) {
-        let job = Job::SaveSettings { path: self.settings_path.clone(), settings: self.settings.clone() };
+        let job = Job::SaveSettings {
+            path: self.settings_path.clone(),
+            settings: self.settings.clone(),
+        };
         self.worker.send(job);
     }
 
@@ -240,7 +259,9 @@ impl QvaultApp {
                 self.worker.send(job);
             }
             let minutes = self.settings.lock_after_minutes;
-            if minutes > 0 && self.last_activity.elapsed() >= Duration::from_secs(u64::from(minutes) * 60) {
+            if minutes > 0
+                && self.last_activity.elapsed() >= Duration::from_secs(u64::from(minutes) * 60)
+            {
                 self.commands.push(Command::Lock);
             }
             ctx.request_repaint_after(Duration::from_millis(500));
@@ -290,8 +311,12 @@ impl QvaultApp {
 
     fn file_dialog_ui(&mut self, ctx: &egui::Context) {
         self.file_dialog.update(ctx);
-        let Some(path) = self.file_dialog.take_picked() else { return };
-        let Some(purpose) = self.file_purpose.take() else { return };
+        let Some(path) = self.file_dialog.take_picked() else {
+            return;
+        };
+        let Some(purpose) = self.file_purpose.take() else {
+            return;
+        };
         match purpose {
             FilePurpose::NewVaultLocation => {
                 if let Screen::FirstRun(first_run) = &mut self.screen {
@@ -334,12 +359,19 @@ impl QvaultApp {
             Command::Lock => self.lock(ctx),
             Command::ShowCreate => {
                 let path = crate::paths::default_vault_path();
-                let path = if path.exists() { crate::paths::data_dir().join("new.qvault") } else { path };
+                let path = if path.exists() {
+                    crate::paths::data_dir().join("new.qvault")
+                } else {
+                    path
+                };
                 self.screen = Screen::FirstRun(Box::new(FirstRun::new(path)));
             }
             Command::Copy { label, value } => {
                 let secs = self.settings.clear_clipboard_after_secs.max(1);
-                let message = match self.clipboard.copy(&value, Duration::from_secs(u64::from(secs))) {
+                let message = match self
+                    .clipboard
+                    .copy(&value, Duration::from_secs(u64::from(secs)))
+                {
                     Ok(()) => format!("Copied {label}"),
                     Err(e) => e,
                 };
@@ -365,7 +397,9 @@ impl QvaultApp {
                 }
             }
             Command::DeleteBox(id) => self.dialogs.open_delete_box(id),
-            Command::DeleteSecret(box_id, secret_id) => self.dialogs.open_delete_secret(box_id, secret_id),
+            Command::DeleteSecret(box_id, secret_id) => {
+                self.dialogs.open_delete_secret(box_id, secret_id)
+            }
             Command::FinishFirstRun => {
                 if let Screen::FirstRun(first_run) = &mut self.screen {
                     if let Some(opened) = first_run.take_finished() {

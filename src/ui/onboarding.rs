@@ -4,9 +4,9 @@
 
 use std::path::PathBuf;
 
+use super::Command;
 use super::widgets;
 use super::worker::{Job, OpenedVault};
-use super::Command;
 use crate::crypto::recovery::RecoveryCode;
 use crate::crypto::{KdfParams, Password};
 use crate::store::{Credential, StoreError};
@@ -51,7 +51,10 @@ impl PasswordPair {
 enum FirstRunStep {
     Setup,
     Creating,
-    Recovery { code: zeroize::Zeroizing<String>, stored: bool },
+    Recovery {
+        code: zeroize::Zeroizing<String>,
+        stored: bool,
+    },
 }
 
 /// The first-run wizard.
@@ -89,7 +92,10 @@ impl FirstRun {
             Ok((opened, code)) => {
                 let code = code.to_display_string();
                 self.qr = widgets::qr_texture(ctx, "recovery-code", &code).ok();
-                self.step = FirstRunStep::Recovery { code, stored: false };
+                self.step = FirstRunStep::Recovery {
+                    code,
+                    stored: false,
+                };
                 self.opened = Some(opened);
                 self.pair = PasswordPair::default();
             }
@@ -145,12 +151,18 @@ impl FirstRun {
         }
         ui.add_space(8.0);
         let ready = self.pair.ready();
-        let clicked = ui.add_enabled(ready.is_some(), egui::Button::new("Create vault")).clicked();
+        let clicked = ui
+            .add_enabled(ready.is_some(), egui::Button::new("Create vault"))
+            .clicked();
         if let (Some(password), true) = (ready, clicked || entered) {
             self.error = None;
             self.step = FirstRunStep::Creating;
             let path = PathBuf::from(self.path_text.trim());
-            commands.push(Command::Send(Job::Create { path, password, kdf: KdfParams::DEFAULT }));
+            commands.push(Command::Send(Job::Create {
+                path,
+                password,
+                kdf: KdfParams::DEFAULT,
+            }));
         }
         ui.add_space(16.0);
         if ui.link("Open an existing vault…").clicked() {
@@ -159,13 +171,20 @@ impl FirstRun {
     }
 
     fn recovery_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        let FirstRunStep::Recovery { code, stored } = &mut self.step else { return };
+        let FirstRunStep::Recovery { code, stored } = &mut self.step else {
+            return;
+        };
         ui.label(
             "This is your recovery code. It unlocks the vault if you forget the master \
              password. It is shown only now: write it down or save it somewhere safe.",
         );
         ui.add_space(6.0);
-        ui.label(egui::RichText::new(code.as_str()).monospace().size(18.0).strong());
+        ui.label(
+            egui::RichText::new(code.as_str())
+                .monospace()
+                .size(18.0)
+                .strong(),
+        );
         if let Some(texture) = &self.qr {
             ui.add(egui::Image::new(texture).fit_to_exact_size(egui::vec2(220.0, 220.0)));
         }
@@ -183,7 +202,10 @@ impl FirstRun {
             }
         });
         ui.checkbox(stored, "I have stored my recovery code somewhere safe");
-        if ui.add_enabled(*stored, egui::Button::new("Open my vault")).clicked() {
+        if ui
+            .add_enabled(*stored, egui::Button::new("Open my vault"))
+            .clicked()
+        {
             commands.push(Command::FinishFirstRun);
         }
     }
@@ -222,12 +244,14 @@ impl UnlockScreen {
         self.password = SecretText::default();
         self.focus = true;
         self.error = Some(match error {
-            StoreError::Format { source: crate::store::FormatError::WrongPassword, .. } => {
-                "Wrong password. Try again, or unlock with your recovery code.".into()
-            }
-            StoreError::Format { source: crate::store::FormatError::WrongRecoveryCode, .. } => {
-                "Wrong recovery code. Check it and try again.".into()
-            }
+            StoreError::Format {
+                source: crate::store::FormatError::WrongPassword,
+                ..
+            } => "Wrong password. Try again, or unlock with your recovery code.".into(),
+            StoreError::Format {
+                source: crate::store::FormatError::WrongRecoveryCode,
+                ..
+            } => "Wrong recovery code. Check it and try again.".into(),
             e if e.is_damaged() => format!(
                 "{e}. Nothing was changed. Open the backup if there is one, or restore the file \
                  from your own backups."
@@ -240,7 +264,11 @@ impl UnlockScreen {
         egui::CentralPanel::default().show(ui, |ui| {
             widgets::centered_column(ui, 420.0, |ui| {
                 ui.heading("Unlock Qvault");
-                ui.label(egui::RichText::new(self.path.display().to_string()).small().weak());
+                ui.label(
+                    egui::RichText::new(self.path.display().to_string())
+                        .small()
+                        .weak(),
+                );
                 ui.add_space(8.0);
                 if self.busy {
                     ui.horizontal(|ui| {
@@ -287,7 +315,11 @@ impl UnlockScreen {
             if ui.button("Unlock").clicked() || entered {
                 self.submit(commands);
             }
-            let toggle = if self.use_recovery { "Use the master password" } else { "Use recovery code" };
+            let toggle = if self.use_recovery {
+                "Use the master password"
+            } else {
+                "Use recovery code"
+            };
             if ui.link(toggle).clicked() {
                 self.use_recovery = !self.use_recovery;
                 self.error = None;
@@ -316,6 +348,9 @@ impl UnlockScreen {
         self.recovery_text.clear();
         self.busy = true;
         self.error = None;
-        commands.push(Command::Send(Job::Unlock { path: self.path.clone(), credential }));
+        commands.push(Command::Send(Job::Unlock {
+            path: self.path.clone(),
+            credential,
+        }));
     }
 }

@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use uuid::Uuid;
 
+use super::Command;
 use super::dialogs::Dialogs;
 use super::worker::{Job, OpenedVault, Reply};
-use super::Command;
 use crate::store::{Fingerprint, VaultKeys, WriterLock};
 use crate::vault::{SearchIndex, SecretContent, Vault};
 
@@ -113,7 +113,9 @@ impl Session {
 
     /// A save to send when the debounce has passed and none is in flight.
     pub fn autosave_job(&mut self) -> Option<Job> {
-        let due = self.changed_at.is_some_and(|at| at.elapsed() >= SAVE_DEBOUNCE);
+        let due = self
+            .changed_at
+            .is_some_and(|at| at.elapsed() >= SAVE_DEBOUNCE);
         if !due || self.save_state == SaveState::Saving {
             return None;
         }
@@ -124,7 +126,11 @@ impl Session {
 
     /// Saves again now (the "Retry" button).
     pub fn retry_save(&mut self) {
-        self.changed_at = Some(Instant::now().checked_sub(SAVE_DEBOUNCE).unwrap_or_else(Instant::now));
+        self.changed_at = Some(
+            Instant::now()
+                .checked_sub(SAVE_DEBOUNCE)
+                .unwrap_or_else(Instant::now),
+        );
     }
 
     /// Ends the session: commits an open draft and returns the save that
@@ -132,7 +138,10 @@ impl Session {
     pub fn into_final_save(mut self) -> Option<Job> {
         self.commit_editor();
         let dirty = self.changed_at.is_some()
-            || matches!(self.save_state, SaveState::Pending | SaveState::Failed(_) | SaveState::Saving);
+            || matches!(
+                self.save_state,
+                SaveState::Pending | SaveState::Failed(_) | SaveState::Saving
+            );
         if !dirty {
             return None;
         }
@@ -140,13 +149,21 @@ impl Session {
         Some(self.save_job(lock))
     }
 
-    pub fn handle_reply(&mut self, reply: Reply, dialogs: &mut Dialogs, commands: &mut Vec<Command>) {
+    pub fn handle_reply(
+        &mut self,
+        reply: Reply,
+        dialogs: &mut Dialogs,
+        commands: &mut Vec<Command>,
+    ) {
         match reply {
             Reply::Saved(Ok(fingerprint)) => {
                 self.fingerprint = fingerprint;
                 self.saved_at = Some(std::time::SystemTime::now());
-                self.save_state =
-                    if self.changed_at.is_some() { SaveState::Pending } else { SaveState::Saved };
+                self.save_state = if self.changed_at.is_some() {
+                    SaveState::Pending
+                } else {
+                    SaveState::Saved
+                };
             }
             Reply::Saved(Err(e)) => {
                 log::warn!("save failed: {e}");
@@ -166,18 +183,23 @@ impl Session {
                     Err(e) => dialogs.password_change_failed(&e.to_string()),
                 }
             }
-            Reply::PasswordChecked(result) => dialogs.password_checked(result.unwrap_or(false), self),
+            Reply::PasswordChecked(result) => {
+                dialogs.password_checked(result.unwrap_or(false), self)
+            }
             _ => {}
         }
     }
 
     /// Writes the open draft into the vault, if any.
     pub fn commit_editor(&mut self) {
-        let Some(editor) = self.editor.take() else { return };
+        let Some(editor) = self.editor.take() else {
+            return;
+        };
         let changed = match editor.secret_id {
-            Some(secret_id) => {
-                self.vault.update_secret(editor.box_id, secret_id, editor.draft).unwrap_or(false)
-            }
+            Some(secret_id) => self
+                .vault
+                .update_secret(editor.box_id, secret_id, editor.draft)
+                .unwrap_or(false),
             None => match self.vault.add_secret(editor.box_id, editor.draft) {
                 Ok(id) => {
                     self.selected_secret = Some(id);
@@ -233,7 +255,11 @@ impl Session {
     /// Opens the editor on an existing secret.
     pub fn edit_secret(&mut self, box_id: Uuid, secret_id: Uuid) {
         self.commit_editor();
-        let Some(secret) = self.vault.box_by_id(box_id).and_then(|b| b.secret(secret_id)) else {
+        let Some(secret) = self
+            .vault
+            .box_by_id(box_id)
+            .and_then(|b| b.secret(secret_id))
+        else {
             return;
         };
         self.editor = Some(Editor {
@@ -262,7 +288,9 @@ impl Session {
                 None => "All changes saved".into(),
             },
             SaveState::Pending | SaveState::Saving => "Saving…".into(),
-            SaveState::Failed(e) => format!("Not saved: {e}. Your changes are kept in this window."),
+            SaveState::Failed(e) => {
+                format!("Not saved: {e}. Your changes are kept in this window.")
+            }
         }
     }
 }

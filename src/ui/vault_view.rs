@@ -4,9 +4,9 @@
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+use super::Command;
 use super::session::{Editor, SaveState, Session};
 use super::widgets::{self, labeled_button};
-use super::Command;
 use crate::vault::{BoxKind, CustomField, FieldSpec, ListItem, SecretContent, SecretText};
 
 const MASK: &str = "••••••••";
@@ -18,20 +18,28 @@ impl Session {
             return;
         }
         self.top_bar_ui(ui, commands);
-        egui::Panel::left("boxes").resizable(true).default_size(200.0).show(ui, |ui| {
-            self.boxes_ui(ui, commands);
-        });
-        egui::Panel::left("secrets").resizable(true).default_size(260.0).show(ui, |ui| {
-            self.list_ui(ui, commands);
-        });
-        egui::CentralPanel::default().show(ui, |ui| {
-            egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-                if self.editor.is_some() {
-                    self.editor_ui(ui, commands);
-                } else {
-                    self.detail_ui(ui, commands);
-                }
+        egui::Panel::left("boxes")
+            .resizable(true)
+            .default_size(200.0)
+            .show(ui, |ui| {
+                self.boxes_ui(ui, commands);
             });
+        egui::Panel::left("secrets")
+            .resizable(true)
+            .default_size(260.0)
+            .show(ui, |ui| {
+                self.list_ui(ui, commands);
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    if self.editor.is_some() {
+                        self.editor_ui(ui, commands);
+                    } else {
+                        self.detail_ui(ui, commands);
+                    }
+                });
         });
     }
 
@@ -50,8 +58,9 @@ impl Session {
                 }
                 let entered = self.new_password.ui(ui, "New master password");
                 let ready = self.new_password.ready();
-                let clicked =
-                    ui.add_enabled(ready.is_some(), egui::Button::new("Set password")).clicked();
+                let clicked = ui
+                    .add_enabled(ready.is_some(), egui::Button::new("Set password"))
+                    .clicked();
                 if let (Some(password), true) = (ready, clicked || entered) {
                     self.request_password_change(password, commands);
                 }
@@ -65,13 +74,16 @@ impl Session {
         password: crate::crypto::Password,
         commands: &mut Vec<Command>,
     ) {
-        let code = match crate::crypto::recovery::RecoveryCode::parse(self.vault.recovery_code.as_str()) {
-            Ok(code) => code,
-            Err(_) => {
-                commands.push(Command::Status("The vault has no valid recovery code".into()));
-                return;
-            }
-        };
+        let code =
+            match crate::crypto::recovery::RecoveryCode::parse(self.vault.recovery_code.as_str()) {
+                Ok(code) => code,
+                Err(_) => {
+                    commands.push(Command::Status(
+                        "The vault has no valid recovery code".into(),
+                    ));
+                    return;
+                }
+            };
         self.busy = true;
         commands.push(Command::Send(super::worker::Job::ChangePassword {
             keys: Box::new(self.keys().clone()),
@@ -98,7 +110,11 @@ impl Session {
                     response.request_focus();
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui.button("Lock").on_hover_text("Lock now (Ctrl+L)").clicked() {
+                    if ui
+                        .button("Lock")
+                        .on_hover_text("Lock now (Ctrl+L)")
+                        .clicked()
+                    {
                         commands.push(Command::Lock);
                     }
                     if ui.button("Settings").clicked() {
@@ -131,25 +147,28 @@ impl Session {
             commands.push(Command::NewBox);
         }
         ui.separator();
-        egui::ScrollArea::vertical().id_salt("boxes-scroll").show(ui, |ui| {
-            let mut clicked = None;
-            for vault_box in &self.vault.boxes {
-                let selected = self.selected_box == Some(vault_box.id) && self.search.is_empty();
-                let text = format!("{} ({})", vault_box.name, vault_box.secrets.len());
-                let response = ui
-                    .selectable_label(selected, text)
-                    .on_hover_text(vault_box.kind.label());
-                if response.clicked() {
-                    clicked = Some(vault_box.id);
+        egui::ScrollArea::vertical()
+            .id_salt("boxes-scroll")
+            .show(ui, |ui| {
+                let mut clicked = None;
+                for vault_box in &self.vault.boxes {
+                    let selected =
+                        self.selected_box == Some(vault_box.id) && self.search.is_empty();
+                    let text = format!("{} ({})", vault_box.name, vault_box.secrets.len());
+                    let response = ui
+                        .selectable_label(selected, text)
+                        .on_hover_text(vault_box.kind.label());
+                    if response.clicked() {
+                        clicked = Some(vault_box.id);
+                    }
                 }
-            }
-            if let Some(id) = clicked {
-                self.commit_editor();
-                self.selected_box = Some(id);
-                self.selected_secret = None;
-                self.search.clear();
-            }
-        });
+                if let Some(id) = clicked {
+                    self.commit_editor();
+                    self.selected_box = Some(id);
+                    self.selected_secret = None;
+                    self.search.clear();
+                }
+            });
         if let Some(box_id) = self.selected_box {
             ui.separator();
             ui.horizontal(|ui| {
@@ -172,7 +191,14 @@ impl Session {
             return vault_box
                 .secrets
                 .iter()
-                .map(|s| (vault_box.id, s.id, s.title(vault_box.kind).to_owned(), subtitle(vault_box.kind, &s.content)))
+                .map(|s| {
+                    (
+                        vault_box.id,
+                        s.id,
+                        s.title(vault_box.kind).to_owned(),
+                        subtitle(vault_box.kind, &s.content),
+                    )
+                })
                 .collect();
         }
         self.index
@@ -181,8 +207,17 @@ impl Session {
             .filter_map(|hit| {
                 let vault_box = self.vault.box_by_id(hit.box_id)?;
                 let secret = vault_box.secret(hit.secret_id)?;
-                let sub = format!("{} · {}", vault_box.name, subtitle(vault_box.kind, &secret.content));
-                Some((vault_box.id, secret.id, secret.title(vault_box.kind).to_owned(), sub))
+                let sub = format!(
+                    "{} · {}",
+                    vault_box.name,
+                    subtitle(vault_box.kind, &secret.content)
+                );
+                Some((
+                    vault_box.id,
+                    secret.id,
+                    secret.title(vault_box.kind).to_owned(),
+                    sub,
+                ))
             })
             .collect()
     }
@@ -207,13 +242,15 @@ impl Session {
         ui.separator();
         let rows = self.list_rows();
         if rows.is_empty() {
-            ui.label(if searching { "Nothing matches." } else { "This box is empty." });
+            ui.label(if searching {
+                "Nothing matches."
+            } else {
+                "This box is empty."
+            });
         }
-        egui::ScrollArea::vertical().id_salt("secrets-scroll").show_rows(
-            ui,
-            36.0,
-            rows.len(),
-            |ui, range| {
+        egui::ScrollArea::vertical()
+            .id_salt("secrets-scroll")
+            .show_rows(ui, 36.0, rows.len(), |ui, range| {
                 for (box_id, secret_id, title, sub) in &rows[range] {
                     let selected = self.selected_secret == Some(*secret_id);
                     let response = ui.selectable_label(selected, format!("{title}\n{sub}"));
@@ -224,8 +261,7 @@ impl Session {
                         self.edit_secret(*box_id, *secret_id);
                     }
                 }
-            },
-        );
+            });
         if searching && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
             if let Some((box_id, secret_id, ..)) = rows.first() {
                 self.select_secret(*box_id, *secret_id);
@@ -238,8 +274,12 @@ impl Session {
             ui.label("Select a secret, or press Ctrl+N to add one.");
             return;
         };
-        let Some(vault_box) = self.vault.box_by_id(box_id) else { return };
-        let Some(secret) = vault_box.secret(secret_id) else { return };
+        let Some(vault_box) = self.vault.box_by_id(box_id) else {
+            return;
+        };
+        let Some(secret) = vault_box.secret(secret_id) else {
+            return;
+        };
         let kind = vault_box.kind;
         ui.heading(secret.title(kind));
         ui.label(egui::RichText::new(format!("{} · {}", vault_box.name, kind.label())).weak());
@@ -252,43 +292,88 @@ impl Session {
         });
         ui.separator();
         let revealed = &mut self.revealed;
-        egui::Grid::new("fields").num_columns(3).spacing([12.0, 8.0]).show(ui, |ui| {
-            for spec in kind.fields() {
-                let value = secret.content.get(spec.key);
-                if !value.is_empty() {
-                    field_row_ui(ui, spec.label, spec.key, value, spec.hidden, revealed, commands);
+        egui::Grid::new("fields")
+            .num_columns(3)
+            .spacing([12.0, 8.0])
+            .show(ui, |ui| {
+                for spec in kind.fields() {
+                    let value = secret.content.get(spec.key);
+                    if !value.is_empty() {
+                        field_row_ui(
+                            ui,
+                            spec.label,
+                            spec.key,
+                            value,
+                            spec.hidden,
+                            revealed,
+                            commands,
+                        );
+                    }
                 }
-            }
-            for list in kind.lists() {
-                for (n, item) in secret.content.lists.get(list.key).into_iter().flatten().enumerate() {
-                    for spec in list.fields {
-                        let value = item.get(spec.key).map_or("", SecretText::as_str);
-                        if !value.is_empty() {
-                            let label = format!("{} {} {}", list.item_label, n + 1, spec.label.to_lowercase());
-                            let key = format!("{}.{n}.{}", list.key, spec.key);
-                            field_row_ui(ui, &label, &key, value, spec.hidden, revealed, commands);
+                for list in kind.lists() {
+                    for (n, item) in secret
+                        .content
+                        .lists
+                        .get(list.key)
+                        .into_iter()
+                        .flatten()
+                        .enumerate()
+                    {
+                        for spec in list.fields {
+                            let value = item.get(spec.key).map_or("", SecretText::as_str);
+                            if !value.is_empty() {
+                                let label = format!(
+                                    "{} {} {}",
+                                    list.item_label,
+                                    n + 1,
+                                    spec.label.to_lowercase()
+                                );
+                                let key = format!("{}.{n}.{}", list.key, spec.key);
+                                field_row_ui(
+                                    ui,
+                                    &label,
+                                    &key,
+                                    value,
+                                    spec.hidden,
+                                    revealed,
+                                    commands,
+                                );
+                            }
                         }
                     }
                 }
-            }
-            for (n, field) in secret.content.custom.iter().enumerate() {
-                let key = format!("custom.{n}");
-                field_row_ui(ui, &field.name, &key, field.value.as_str(), field.hidden, revealed, commands);
-            }
-        });
+                for (n, field) in secret.content.custom.iter().enumerate() {
+                    let key = format!("custom.{n}");
+                    field_row_ui(
+                        ui,
+                        &field.name,
+                        &key,
+                        field.value.as_str(),
+                        field.hidden,
+                        revealed,
+                        commands,
+                    );
+                }
+            });
         if edit {
             self.edit_secret(box_id, secret_id);
         }
     }
 
     fn editor_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        let Some(editor) = self.editor.as_mut() else { return };
+        let Some(editor) = self.editor.as_mut() else {
+            return;
+        };
         let Some(vault_box) = self.vault.box_by_id(editor.box_id) else {
             self.editor = None;
             return;
         };
         let kind = vault_box.kind;
-        let heading = if editor.secret_id.is_some() { "Edit secret" } else { "New secret" };
+        let heading = if editor.secret_id.is_some() {
+            "Edit secret"
+        } else {
+            "New secret"
+        };
         ui.heading(heading);
         ui.label(egui::RichText::new(format!("{} · {}", vault_box.name, kind.label())).weak());
         ui.separator();
@@ -299,7 +384,9 @@ impl Session {
             if n == 0 && std::mem::take(&mut editor.focus_first) {
                 response.request_focus();
             }
-            submit |= !spec.multiline && response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            submit |= !spec.multiline
+                && response.lost_focus()
+                && ui.input(|i| i.key_pressed(egui::Key::Enter));
         }
         lists_editor_ui(ui, kind, editor);
         custom_editor_ui(ui, editor);
@@ -322,7 +409,7 @@ fn subtitle(kind: BoxKind, content: &SecretContent) -> String {
     let key = match kind {
         BoxKind::Passwords | BoxKind::Financial | BoxKind::Server => "username",
         BoxKind::CryptoWallets => "coin",
-        BoxKind::CryptoBackups => "ticker",
+        BoxKind::CryptoBackups => "address",
         BoxKind::Identification => "issuer",
         BoxKind::Notes | BoxKind::Custom => "",
     };
@@ -367,10 +454,16 @@ fn field_row_ui(
             }
         }
         if labeled_button(ui, "Copy", &format!("Copy {label}")).clicked() {
-            commands.push(Command::Copy { label: label.to_lowercase(), value: Zeroizing::new(value.to_owned()) });
+            commands.push(Command::Copy {
+                label: label.to_lowercase(),
+                value: Zeroizing::new(value.to_owned()),
+            });
         }
         if labeled_button(ui, "QR", &format!("QR code of {label}")).clicked() {
-            commands.push(Command::ShowQr { label: label.to_owned(), value: Zeroizing::new(value.to_owned()) });
+            commands.push(Command::ShowQr {
+                label: label.to_owned(),
+                value: Zeroizing::new(value.to_owned()),
+            });
         }
     });
     ui.end_row();
@@ -393,7 +486,9 @@ fn edit_field_ui(
         } else {
             egui::TextEdit::singleline(value)
         };
-        let response = ui.add(edit.password(!shown).desired_width(width)).labelled_by(label.id);
+        let response = ui
+            .add(edit.password(!shown).desired_width(width))
+            .labelled_by(label.id);
         if spec.hidden {
             let toggle = if shown { "Hide" } else { "Show" };
             if labeled_button(ui, toggle, &format!("{toggle} {}", spec.label)).clicked() {
@@ -404,9 +499,13 @@ fn edit_field_ui(
                 }
             }
         }
-        if spec.generator && labeled_button(ui, "Generate", &format!("Generate {}", spec.label)).clicked() {
+        if spec.generator
+            && labeled_button(ui, "Generate", &format!("Generate {}", spec.label)).clicked()
+        {
             commands.push(Command::OpenGenerator {
-                target: Some(super::dialogs::GeneratorTarget { field: spec.key.to_owned() }),
+                target: Some(super::dialogs::GeneratorTarget {
+                    field: spec.key.to_owned(),
+                }),
             });
         }
         response
@@ -429,9 +528,20 @@ fn lists_editor_ui(ui: &mut egui::Ui, kind: BoxKind, editor: &mut Editor) {
                     let shown = !spec.hidden || editor.revealed.contains(&key);
                     ui.horizontal(|ui| {
                         let label = ui.label(spec.label);
-                        ui.add(egui::TextEdit::singleline(value).password(!shown).desired_width(220.0))
-                            .labelled_by(label.id);
-                        if spec.hidden && labeled_button(ui, if shown { "Hide" } else { "Show" }, &format!("Show {}", spec.label)).clicked() {
+                        ui.add(
+                            egui::TextEdit::singleline(value)
+                                .password(!shown)
+                                .desired_width(220.0),
+                        )
+                        .labelled_by(label.id);
+                        if spec.hidden
+                            && labeled_button(
+                                ui,
+                                if shown { "Hide" } else { "Show" },
+                                &format!("Show {}", spec.label),
+                            )
+                            .clicked()
+                        {
                             if shown {
                                 editor.revealed.remove(&key);
                             } else {
@@ -440,7 +550,10 @@ fn lists_editor_ui(ui: &mut egui::Ui, kind: BoxKind, editor: &mut Editor) {
                         }
                     });
                 }
-                if ui.button(format!("Remove {}", list.item_label.to_lowercase())).clicked() {
+                if ui
+                    .button(format!("Remove {}", list.item_label.to_lowercase()))
+                    .clicked()
+                {
                     remove = Some(n);
                 }
             });
@@ -448,7 +561,10 @@ fn lists_editor_ui(ui: &mut egui::Ui, kind: BoxKind, editor: &mut Editor) {
         if let Some(n) = remove {
             items.remove(n);
         }
-        if ui.button(format!("Add {}", list.item_label.to_lowercase())).clicked() {
+        if ui
+            .button(format!("Add {}", list.item_label.to_lowercase()))
+            .clicked()
+        {
             items.push(ListItem::new());
         }
     }
@@ -461,14 +577,26 @@ fn custom_editor_ui(ui: &mut egui::Ui, editor: &mut Editor) {
     for (n, field) in editor.draft.custom.iter_mut().enumerate() {
         ui.horizontal(|ui| {
             let label = ui.label("Field name");
-            ui.add(egui::TextEdit::singleline(&mut field.name).desired_width(120.0)).labelled_by(label.id);
+            ui.add(egui::TextEdit::singleline(&mut field.name).desired_width(120.0))
+                .labelled_by(label.id);
             let label = ui.label("Value");
             let key = format!("custom.{n}");
             let shown = !field.hidden || editor.revealed.contains(&key);
-            ui.add(egui::TextEdit::singleline(&mut field.value).password(!shown).desired_width(200.0))
-                .labelled_by(label.id);
+            ui.add(
+                egui::TextEdit::singleline(&mut field.value)
+                    .password(!shown)
+                    .desired_width(200.0),
+            )
+            .labelled_by(label.id);
             ui.checkbox(&mut field.hidden, "Hidden");
-            if field.hidden && labeled_button(ui, if shown { "Hide" } else { "Show" }, &format!("Show {}", field.name)).clicked() {
+            if field.hidden
+                && labeled_button(
+                    ui,
+                    if shown { "Hide" } else { "Show" },
+                    &format!("Show {}", field.name),
+                )
+                .clicked()
+            {
                 if shown {
                     editor.revealed.remove(&key);
                 } else {

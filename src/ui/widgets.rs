@@ -6,15 +6,28 @@ use crate::vault::SecretText;
 
 /// A labelled single-line field for a secret, masked unless revealed with
 /// the "Show" toggle beside it. Returns the text field's response.
-pub fn secret_field(ui: &mut egui::Ui, label: &str, value: &mut SecretText, wide: bool) -> egui::Response {
+pub fn secret_field(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut SecretText,
+    wide: bool,
+) -> egui::Response {
     let id = ui.make_persistent_id(("reveal", label));
     let mut revealed = ui.data(|d| d.get_temp::<bool>(id)).unwrap_or(false);
     let label_response = ui.label(label);
     let response = ui
         .horizontal(|ui| {
-            let width = if wide { ui.available_width() - 60.0 } else { ui.available_width() - 60.0 };
+            let width = if wide {
+                ui.available_width() - 60.0
+            } else {
+                ui.available_width() - 60.0
+            };
             let response = ui
-                .add(egui::TextEdit::singleline(value).password(!revealed).desired_width(width))
+                .add(
+                    egui::TextEdit::singleline(value)
+                        .password(!revealed)
+                        .desired_width(width),
+                )
                 .labelled_by(label_response.id);
             let toggle = if revealed { "Hide" } else { "Show" };
             if labeled_button(ui, toggle, &format!("{toggle} {label}")).clicked() {
@@ -32,7 +45,9 @@ pub fn secret_field(ui: &mut egui::Ui, label: &str, value: &mut SecretText, wide
 pub fn labeled_button(ui: &mut egui::Ui, text: &str, name: &str) -> egui::Response {
     let response = ui.add(egui::Button::new(text).small()).on_hover_text(name);
     let name = name.to_owned();
-    response.widget_info(move || egui::WidgetInfo::labeled(egui::WidgetType::Button, true, name.clone()));
+    response.widget_info(move || {
+        egui::WidgetInfo::labeled(egui::WidgetType::Button, true, name.clone())
+    });
     response
 }
 
@@ -81,7 +96,11 @@ pub fn centered_column(ui: &mut egui::Ui, width: f32, add: impl FnOnce(&mut egui
 }
 
 /// Renders text as a QR code texture, 8 pixels per module, with the quiet zone.
-pub fn qr_texture(ctx: &egui::Context, name: &str, text: &str) -> Result<egui::TextureHandle, QrError> {
+pub fn qr_texture(
+    ctx: &egui::Context,
+    name: &str,
+    text: &str,
+) -> Result<egui::TextureHandle, QrError> {
     let grid = QrGrid::encode(text)?;
     let (side, pixels) = grid.to_luma(8);
     let image = egui::ColorImage::from_gray([side, side], &pixels);

@@ -16,8 +16,15 @@ use crate::vault::Vault;
 
 /// Work for the worker thread.
 pub enum Job {
-    Create { path: PathBuf, password: Password, kdf: KdfParams },
-    Unlock { path: PathBuf, credential: Credential },
+    Create {
+        path: PathBuf,
+        password: Password,
+        kdf: KdfParams,
+    },
+    Unlock {
+        path: PathBuf,
+        credential: Credential,
+    },
     /// `lock` travels with the final save at lock time, so that no other
     /// process can write the vault until that save is done.
     Save {
@@ -33,9 +40,18 @@ pub enum Job {
         recovery_code: RecoveryCode,
         kdf: KdfParams,
     },
-    CheckPassword { keys: Box<VaultKeys>, password: Password },
-    WritePng { path: PathBuf, png: Zeroizing<Vec<u8>> },
-    SaveSettings { path: PathBuf, settings: Settings },
+    CheckPassword {
+        keys: Box<VaultKeys>,
+        password: Password,
+    },
+    WritePng {
+        path: PathBuf,
+        png: Zeroizing<Vec<u8>>,
+    },
+    SaveSettings {
+        path: PathBuf,
+        settings: Settings,
+    },
 }
 
 /// A vault that is open, with the lock that keeps other writers out.
@@ -67,16 +83,18 @@ impl Worker {
     pub fn start(wake: impl Fn() + Send + 'static) -> std::io::Result<Self> {
         let (jobs, job_rx) = mpsc::sync_channel::<Job>(16);
         let (reply_tx, replies) = mpsc::sync_channel::<Reply>(16);
-        thread::Builder::new().name("qvault-worker".into()).spawn(move || {
-            for job in job_rx {
-                if let Some(reply) = run(job) {
-                    if reply_tx.send(reply).is_err() {
-                        break;
+        thread::Builder::new()
+            .name("qvault-worker".into())
+            .spawn(move || {
+                for job in job_rx {
+                    if let Some(reply) = run(job) {
+                        if reply_tx.send(reply).is_err() {
+                            break;
+                        }
+                        wake();
                     }
-                    wake();
                 }
-            }
-        })?;
+            })?;
         Ok(Self { jobs, replies })
     }
 
@@ -94,7 +112,10 @@ impl Worker {
     }
 }
 
-fn open_locked(path: PathBuf, open: impl FnOnce() -> Result<Opened, StoreError>) -> Result<OpenedVault, StoreError> {
+fn open_locked(
+    path: PathBuf,
+    open: impl FnOnce() -> Result<Opened, StoreError>,
+) -> Result<OpenedVault, StoreError> {
     let lock = WriterLock::acquire(&path)?;
     let opened = open()?;
     Ok(OpenedVault { opened, lock, path })
@@ -109,14 +130,20 @@ pub fn run_now(job: Job) {
 
 fn run(job: Job) -> Option<Reply> {
     let reply = match job {
-        Job::Create { path, password, kdf } => {
+        Job::Create {
+            path,
+            password,
+            kdf,
+        } => {
             let result = (|| {
                 if path.exists() {
                     return Err(StoreError::AlreadyExists(path.clone()));
                 }
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir)
-                        .map_err(|source| StoreError::Write { path: path.clone(), source })?;
+                    std::fs::create_dir_all(dir).map_err(|source| StoreError::Write {
+                        path: path.clone(),
+                        source,
+                    })?;
                 }
                 let lock = WriterLock::acquire(&path)?;
                 let (opened, code) = store::create(&path, &password, kdf)?;
@@ -124,10 +151,16 @@ fn run(job: Job) -> Option<Reply> {
             })();
             Reply::Created(result)
         }
-        Job::Unlock { path, credential } => {
-            Reply::Unlocked(open_locked(path.clone(), || store::unlock(&path, &credential)))
-        }
-        Job::Save { path, keys, vault, expected, lock } => {
+        Job::Unlock { path, credential } => Reply::Unlocked(open_locked(path.clone(), || {
+            store::unlock(&path, &credential)
+        })),
+        Job::Save {
+            path,
+            keys,
+            vault,
+            expected,
+            lock,
+        } => {
             let result = store::save(&path, &keys, &vault, Some(expected));
             if lock.is_some() {
                 // A save after lock: nobody is left to read the reply.
@@ -138,7 +171,12 @@ fn run(job: Job) -> Option<Reply> {
             }
             Reply::Saved(result)
         }
-        Job::ChangePassword { mut keys, new_password, recovery_code, kdf } => {
+        Job::ChangePassword {
+            mut keys,
+            new_password,
+            recovery_code,
+            kdf,
+        } => {
             let result = keys.change_password(&new_password, kdf, &recovery_code);
             Reply::PasswordChanged(result.map(|()| keys).map_err(StoreError::from))
         }
@@ -163,6 +201,9 @@ fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).map_err(|e| format!("failed to write {}: {e}", path.display()))?;
-    file.write_all(bytes).map_err(|e| format!("failed to write {}: {e}", path.display()))
+    let mut file = options
+        .open(path)
+        .map_err(|e| format!("failed to write {}: {e}", path.display()))?;
+    file.write_all(bytes)
+        .map_err(|e| format!("failed to write {}: {e}", path.display()))
 }

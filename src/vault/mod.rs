@@ -126,13 +126,23 @@ impl SecretContent {
 impl Secret {
     pub fn new(content: SecretContent) -> Self {
         let now = now_ms();
-        Self { id: Uuid::new_v4(), created_ms: now, updated_ms: now, content, history: Vec::new() }
+        Self {
+            id: Uuid::new_v4(),
+            created_ms: now,
+            updated_ms: now,
+            content,
+            history: Vec::new(),
+        }
     }
 
     /// The name shown in lists: the template's first field, else "(untitled)".
     pub fn title(&self, kind: BoxKind) -> &str {
         let title = self.content.get(kind.title_key()).trim();
-        if title.is_empty() { "(untitled)" } else { title }
+        if title.is_empty() {
+            "(untitled)"
+        } else {
+            title
+        }
     }
 
     /// Replaces the content, keeping the previous version in history. An
@@ -142,7 +152,13 @@ impl Secret {
             return false;
         }
         let previous = std::mem::replace(&mut self.content, content);
-        self.history.insert(0, SecretVersion { updated_ms: self.updated_ms, content: previous });
+        self.history.insert(
+            0,
+            SecretVersion {
+                updated_ms: self.updated_ms,
+                content: previous,
+            },
+        );
         self.history.truncate(HISTORY_LEN);
         self.updated_ms = now_ms().max(self.updated_ms + 1);
         true
@@ -168,13 +184,18 @@ impl VaultBox {
 
     /// Finds a secret by its title, case-insensitively.
     pub fn secret_by_title(&self, title: &str) -> Option<&Secret> {
-        self.secrets.iter().find(|s| s.title(self.kind).eq_ignore_ascii_case(title))
+        self.secrets
+            .iter()
+            .find(|s| s.title(self.kind).eq_ignore_ascii_case(title))
     }
 }
 
 impl Vault {
     pub fn new() -> Self {
-        Self { version: MODEL_VERSION, ..Self::default() }
+        Self {
+            version: MODEL_VERSION,
+            ..Self::default()
+        }
     }
 
     pub fn box_by_id(&self, id: Uuid) -> Option<&VaultBox> {
@@ -182,12 +203,17 @@ impl Vault {
     }
 
     fn box_mut(&mut self, id: Uuid) -> Result<&mut VaultBox, VaultError> {
-        self.boxes.iter_mut().find(|b| b.id == id).ok_or(VaultError::NoSuchBox)
+        self.boxes
+            .iter_mut()
+            .find(|b| b.id == id)
+            .ok_or(VaultError::NoSuchBox)
     }
 
     /// The first box with this name (case-insensitive).
     pub fn box_by_name(&self, name: &str) -> Option<&VaultBox> {
-        self.boxes.iter().find(|b| b.name.eq_ignore_ascii_case(name.trim()))
+        self.boxes
+            .iter()
+            .find(|b| b.name.eq_ignore_ascii_case(name.trim()))
     }
 
     pub fn add_box(&mut self, name: &str, kind: BoxKind) -> Result<Uuid, VaultError> {
@@ -212,12 +238,25 @@ impl Vault {
 
     /// Deletes a box and its secrets, leaving tombstones for all of them.
     pub fn delete_box(&mut self, id: Uuid) -> Result<(), VaultError> {
-        let index = self.boxes.iter().position(|b| b.id == id).ok_or(VaultError::NoSuchBox)?;
+        let index = self
+            .boxes
+            .iter()
+            .position(|b| b.id == id)
+            .ok_or(VaultError::NoSuchBox)?;
         let removed = self.boxes.remove(index);
         let now = now_ms();
-        self.tombstones.extend(
-            removed.secrets.iter().map(|s| s.id).chain([id]).map(|id| Tombstone { id, deleted_ms: now }),
-        );
+        self.tombstones
+            .extend(
+                removed
+                    .secrets
+                    .iter()
+                    .map(|s| s.id)
+                    .chain([id])
+                    .map(|id| Tombstone {
+                        id,
+                        deleted_ms: now,
+                    }),
+            );
         Ok(())
     }
 
@@ -238,24 +277,35 @@ impl Vault {
         content: SecretContent,
     ) -> Result<bool, VaultError> {
         let vault_box = self.box_mut(box_id)?;
-        let secret =
-            vault_box.secrets.iter_mut().find(|s| s.id == secret_id).ok_or(VaultError::NoSuchSecret)?;
+        let secret = vault_box
+            .secrets
+            .iter_mut()
+            .find(|s| s.id == secret_id)
+            .ok_or(VaultError::NoSuchSecret)?;
         Ok(secret.update(content))
     }
 
     pub fn delete_secret(&mut self, box_id: Uuid, secret_id: Uuid) -> Result<(), VaultError> {
         let vault_box = self.box_mut(box_id)?;
-        let index =
-            vault_box.secrets.iter().position(|s| s.id == secret_id).ok_or(VaultError::NoSuchSecret)?;
+        let index = vault_box
+            .secrets
+            .iter()
+            .position(|s| s.id == secret_id)
+            .ok_or(VaultError::NoSuchSecret)?;
         vault_box.secrets.remove(index);
         vault_box.updated_ms = now_ms();
-        self.tombstones.push(Tombstone { id: secret_id, deleted_ms: now_ms() });
+        self.tombstones.push(Tombstone {
+            id: secret_id,
+            deleted_ms: now_ms(),
+        });
         Ok(())
     }
 
     /// Finds a secret by title across all boxes.
     pub fn find_by_title(&self, title: &str) -> Option<(&VaultBox, &Secret)> {
-        self.boxes.iter().find_map(|b| b.secret_by_title(title).map(|s| (b, s)))
+        self.boxes
+            .iter()
+            .find_map(|b| b.secret_by_title(title).map(|s| (b, s)))
     }
 
     pub fn secret_count(&self) -> usize {
@@ -280,7 +330,11 @@ mod tests {
         let b = vault.add_box("Logins", BoxKind::Passwords).expect("box");
         let s = vault.add_secret(b, login("one")).expect("secret");
         for i in 0..15 {
-            assert!(vault.update_secret(b, s, login(&format!("v{i}"))).expect("update"));
+            assert!(
+                vault
+                    .update_secret(b, s, login(&format!("v{i}")))
+                    .expect("update")
+            );
         }
         assert!(!vault.update_secret(b, s, login("v14")).expect("same"));
         let secret = vault.boxes[0].secret(s).expect("exists");
@@ -305,7 +359,10 @@ mod tests {
     #[test]
     fn empty_box_names_are_refused() {
         let mut vault = Vault::new();
-        assert_eq!(vault.add_box("  ", BoxKind::Notes), Err(VaultError::EmptyName));
+        assert_eq!(
+            vault.add_box("  ", BoxKind::Notes),
+            Err(VaultError::EmptyName)
+        );
         let b = vault.add_box("Notes", BoxKind::Notes).expect("box");
         assert_eq!(vault.rename_box(b, ""), Err(VaultError::EmptyName));
         vault.rename_box(b, " Diary ").expect("rename");

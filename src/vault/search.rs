@@ -59,7 +59,10 @@ impl SearchIndex {
                     haystack.push('\n');
                     haystack.push_str(&text.to_lowercase());
                 }
-                let hit = Hit { box_id: vault_box.id, secret_id: secret.id };
+                let hit = Hit {
+                    box_id: vault_box.id,
+                    secret_id: secret.id,
+                };
                 entries.push(Entry { hit, haystack });
             }
         }
@@ -102,7 +105,10 @@ mod tests {
         c.set("notes", "Company account");
         let s = vault.add_secret(b, c).expect("secret");
         let index = SearchIndex::build(&vault);
-        let hit = vec![Hit { box_id: b, secret_id: s }];
+        let hit = vec![Hit {
+            box_id: b,
+            secret_id: s,
+        }];
         assert_eq!(index.search("github"), hit);
         assert_eq!(index.search("OCTO company"), hit);
         assert_eq!(index.search("work"), hit);

@@ -38,19 +38,43 @@ pub struct ListSpec {
 }
 
 const fn plain(key: &'static str, label: &'static str) -> FieldSpec {
-    FieldSpec { key, label, hidden: false, multiline: false, generator: false }
+    FieldSpec {
+        key,
+        label,
+        hidden: false,
+        multiline: false,
+        generator: false,
+    }
 }
 
 const fn hidden(key: &'static str, label: &'static str) -> FieldSpec {
-    FieldSpec { key, label, hidden: true, multiline: false, generator: false }
+    FieldSpec {
+        key,
+        label,
+        hidden: true,
+        multiline: false,
+        generator: false,
+    }
 }
 
 const fn password(key: &'static str, label: &'static str) -> FieldSpec {
-    FieldSpec { key, label, hidden: true, multiline: false, generator: true }
+    FieldSpec {
+        key,
+        label,
+        hidden: true,
+        multiline: false,
+        generator: true,
+    }
 }
 
 const fn multiline(key: &'static str, label: &'static str, hidden: bool) -> FieldSpec {
-    FieldSpec { key, label, hidden, multiline: true, generator: false }
+    FieldSpec {
+        key,
+        label,
+        hidden,
+        multiline: true,
+        generator: false,
+    }
 }
 
 const NOTES: FieldSpec = multiline("notes", "Notes", false);
@@ -76,6 +100,7 @@ const CRYPTO_WALLETS: &[FieldSpec] = &[
 const CRYPTO_BACKUPS: &[FieldSpec] = &[
     plain("name", "Name"),
     plain("ticker", "Ticker"),
+    plain("address", "Address"),
     multiline("seed", "Seed or private key", true),
     hidden("pin", "PIN"),
     password("password", "Password"),
@@ -108,9 +133,24 @@ const ACCOUNT: &[FieldSpec] = &[
     plain("notes", "Notes"),
 ];
 const FINANCIAL_LISTS: &[ListSpec] = &[
-    ListSpec { key: "cards", label: "Cards", item_label: "Card", fields: CARD },
-    ListSpec { key: "loans", label: "Loans", item_label: "Loan", fields: LOAN },
-    ListSpec { key: "accounts", label: "Accounts", item_label: "Account", fields: ACCOUNT },
+    ListSpec {
+        key: "cards",
+        label: "Cards",
+        item_label: "Card",
+        fields: CARD,
+    },
+    ListSpec {
+        key: "loans",
+        label: "Loans",
+        item_label: "Loan",
+        fields: LOAN,
+    },
+    ListSpec {
+        key: "accounts",
+        label: "Accounts",
+        item_label: "Account",
+        fields: ACCOUNT,
+    },
 ];
 const IDENTIFICATION: &[FieldSpec] = &[
     plain("type", "Type"),
@@ -232,7 +272,10 @@ mod tests {
             let json = serde_json::to_string(&kind).expect("serialise");
             assert_eq!(json, format!("\"{}\"", kind.key()));
         }
-        assert_eq!(BoxKind::from_key("financialInstitution"), Some(BoxKind::Financial));
+        assert_eq!(
+            BoxKind::from_key("financialInstitution"),
+            Some(BoxKind::Financial)
+        );
         assert_eq!(BoxKind::from_key("nope"), None);
     }
 
@@ -245,8 +288,16 @@ mod tests {
             (BoxKind::Server, "private_key"),
             (BoxKind::Identification, "number"),
         ] {
-            assert!(kind.field(key).is_some_and(|f| f.hidden), "{key} of {kind:?}");
+            assert!(
+                kind.field(key).is_some_and(|f| f.hidden),
+                "{key} of {kind:?}"
+            );
         }
-        assert!(BoxKind::Financial.lists()[0].fields.iter().any(|f| f.key == "cvc" && f.hidden));
+        assert!(
+            BoxKind::Financial.lists()[0]
+                .fields
+                .iter()
+                .any(|f| f.key == "cvc" && f.hidden)
+        );
     }
 }

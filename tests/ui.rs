@@ -1,0 +1,271 @@
+//! The window driven through its accessibility tree with egui_kittest, by
+//! the labels a user (or a screen reader) sees.
+
+use std::path::Path;
+use std::time::Duration;
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{By, Queryable};
+use qvault::settings::Settings;
+use qvault::ui::QvaultApp;
+
+const PASSWORD: &str = "correct horse battery staple 42";
+const NEW_PASSWORD: &str = "a brand new passphrase for 2026";
+
+fn app_harness(dir: &Path) -> Harness<'static, QvaultApp> {
+    let vault = dir.join("vault.qvault");
+    let settings_path = dir.join("settings.json");
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .build_eframe(move |cc| {
+            QvaultApp::new(
+                &cc.egui_ctx,
+                Settings::default(),
+                settings_path,
+                Some(vault),
+            )
+            .expect("the worker thread starts")
+        })
+}
+
+/// Steps frames until `done` holds (the worker answers on its own thread).
+fn step_until(
+    harness: &mut Harness<'_, QvaultApp>,
+    what: &str,
+    done: impl Fn(&Harness<'_, QvaultApp>) -> bool,
+) {
+    for _ in 0..1500 {
+        harness.step();
+        if done(harness) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn has_label(harness: &Harness<'_, QvaultApp>, label: &str) -> bool {
+    harness.query_by_label(label).is_some()
+}
+
+fn click(harness: &mut Harness<'_, QvaultApp>, label: &str) {
+    harness.get_by_label(label).click();
+    harness.run_steps(3);
+}
+
+fn type_into(harness: &mut Harness<'_, QvaultApp>, label: &str, text: &str) {
+    let is_input = |node: &egui_kittest::kittest::AccessKitNode<'_>| {
+        matches!(
+            node.role(),
+            Role::TextInput | Role::PasswordInput | Role::MultilineTextInput
+        )
+    };
+    let node = harness.get(By::new().label(label).predicate(is_input));
+    node.focus();
+    node.type_text(text);
+    harness.run_steps(2);
+}
+
+fn recovery_code_on_screen(harness: &Harness<'_, QvaultApp>) -> String {
+    harness
+        .query_all_by_role(Role::Label)
+        .filter_map(|node| node.value())
+        .find(|v| v.len() == 39 && v.matches('-').count() == 7)
+        .expect("the recovery code is shown")
+}
+
+fn create_box(harness: &mut Harness<'_, QvaultApp>, name: &str, kind_label: &str) {
+    click(harness, "New box");
+    type_into(harness, "Box name", name);
+    if kind_label != "Passwords" {
+        harness.get_by_label("Type").click();
+        harness.run_steps(3);
+        click(harness, kind_label);
+    }
+    click(harness, "Create box");
+}
+
+fn unlock_with_password(harness: &mut Harness<'_, QvaultApp>, password: &str) {
+    type_into(harness, "Master password", password);
+    click(harness, "Unlock");
+    step_until(harness, "the vault to unlock", |h| h.state().is_unlocked());
+    harness.run_steps(3);
+}
+
+#[test]
+fn a_new_user_creates_a_vault_adds_secrets_searches_shows_a_qr_locks_and_unlocks_twice() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = app_harness(dir.path());
+    harness.run_steps(2);
+
+    // First run: master password twice, then the recovery code.
+    assert!(has_label(&harness, "Create your Qvault"));
+    type_into(&mut harness, "Master password", PASSWORD);
+    type_into(&mut harness, "Repeat the password", PASSWORD);
+    click(&mut harness, "Create vault");
+    step_until(&mut harness, "the recovery code", |h| {
+        has_label(h, "Open my vault")
+    });
+    let recovery_code = recovery_code_on_screen(&harness);
+    assert!(dir.path().join("vault.qvault").exists());
+    click(
+        &mut harness,
+        "I have stored my recovery code somewhere safe",
+    );
+    click(&mut harness, "Open my vault");
+    assert!(harness.state().is_unlocked());
+
+    // A Passwords secret.
+    create_box(&mut harness, "Logins", "Passwords");
+    click(&mut harness, "New secret");
+    type_into(&mut harness, "Issuer", "example.org");
+    type_into(&mut harness, "Username", "alice");
+    type_into(&mut harness, "Password", "S3cret-pass!");
+    click(&mut harness, "Save");
+    assert!(
+        has_label(&harness, "Copy Password"),
+        "the saved secret is shown"
+    );
+
+    // A Crypto Backups secret with an address and a seed.
+    create_box(&mut harness, "Bitcoin", "Crypto Backups");
+    click(&mut harness, "New secret");
+    type_into(&mut harness, "Name", "Cold storage");
+    type_into(&mut harness, "Ticker", "BTC");
+    type_into(
+        &mut harness,
+        "Address",
+        "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+    );
+    type_into(
+        &mut harness,
+        "Seed or private key",
+        "abandon ability able about",
+    );
+    click(&mut harness, "Save");
+
+    // Search finds visible fields across boxes, never hidden ones.
+    type_into(&mut harness, "Search", "alice");
+    assert!(has_label(&harness, "Search results"));
+    assert_eq!(
+        harness.query_all_by_label_contains("example.org\n").count(),
+        1
+    );
+    assert_eq!(
+        harness
+            .query_all_by_label_contains("Cold storage\n")
+            .count(),
+        0
+    );
+    harness
+        .get_by_role_and_label(Role::TextInput, "Search")
+        .focus();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.key_press(egui::Key::Backspace);
+    harness.run_steps(2);
+    type_into(&mut harness, "Search", "abandon");
+    assert!(
+        has_label(&harness, "Nothing matches."),
+        "hidden seeds are not searched"
+    );
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.key_press(egui::Key::Backspace);
+    harness.run_steps(2);
+    type_into(&mut harness, "Search", "cold");
+    harness.get_by_label_contains("Cold storage\n").click();
+    harness.run_steps(3);
+
+    // The address as a QR code.
+    click(&mut harness, "QR code of Address");
+    assert!(
+        harness
+            .query_by_label_contains("QR code: Address")
+            .is_some()
+    );
+    assert!(harness.query_by_role(Role::Image).is_some());
+    click(&mut harness, "Close");
+
+    // Lock: the vault is gone from the window; unlock with the password.
+    click(&mut harness, "Lock");
+    assert!(!harness.state().is_unlocked());
+    assert!(has_label(&harness, "Unlock Qvault"));
+    assert!(harness.query_by_label_contains("example.org").is_none());
+    unlock_with_password(&mut harness, PASSWORD);
+    assert!(has_label(&harness, "Logins (1)"));
+    assert!(has_label(&harness, "Bitcoin (1)"));
+
+    // Lock with Ctrl+L, unlock with the recovery code, set a new password.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::L);
+    harness.run_steps(3);
+    assert!(!harness.state().is_unlocked());
+    click(&mut harness, "Use recovery code");
+    type_into(&mut harness, "Recovery code", &recovery_code);
+    click(&mut harness, "Unlock");
+    step_until(&mut harness, "the recovery unlock", |h| {
+        has_label(h, "Set a new master password")
+    });
+    type_into(&mut harness, "New master password", NEW_PASSWORD);
+    type_into(&mut harness, "Repeat the password", NEW_PASSWORD);
+    click(&mut harness, "Set password");
+    step_until(&mut harness, "the new password", |h| has_label(h, "Boxes"));
+
+    // The new password now opens the vault, with everything in it.
+    click(&mut harness, "Lock");
+    unlock_with_password(&mut harness, NEW_PASSWORD);
+    assert!(has_label(&harness, "Logins (1)"));
+    assert!(has_label(&harness, "Bitcoin (1)"));
+}
+
+#[test]
+fn a_wrong_password_is_reported_and_leaves_the_file_untouched() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("vault.qvault");
+    let password = qvault::crypto::Password::new(PASSWORD);
+    qvault::store::create(&path, &password, qvault::crypto::KdfParams::FLOOR).expect("create");
+    let before = std::fs::read(&path).expect("read");
+
+    let mut harness = app_harness(dir.path());
+    harness.run_steps(2);
+    assert!(has_label(&harness, "Unlock Qvault"));
+    type_into(&mut harness, "Master password", "not the password");
+    click(&mut harness, "Unlock");
+    step_until(&mut harness, "the error", |h| {
+        h.query_by_label_contains("Wrong password").is_some()
+    });
+    assert!(!harness.state().is_unlocked());
+    assert_eq!(std::fs::read(&path).expect("read"), before);
+}
+
+#[test]
+fn a_damaged_file_says_so_and_names_the_backup() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("vault.qvault");
+    let password = qvault::crypto::Password::new(PASSWORD);
+    let (opened, _) =
+        qvault::store::create(&path, &password, qvault::crypto::KdfParams::FLOOR).expect("create");
+    qvault::store::save(&path, &opened.keys, &opened.vault, Some(opened.fingerprint))
+        .expect("save");
+    let mut bytes = std::fs::read(&path).expect("read");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x40;
+    std::fs::write(&path, &bytes).expect("damage");
+
+    let mut harness = app_harness(dir.path());
+    harness.run_steps(2);
+    unlock_attempt(&mut harness);
+    step_until(&mut harness, "the damage report", |h| {
+        h.query_by_label_contains("damaged").is_some()
+    });
+    assert!(
+        harness
+            .query_by_label_contains("vault.qvault.bak")
+            .is_some()
+    );
+    assert_eq!(std::fs::read(&path).expect("read"), bytes);
+}
+
+fn unlock_attempt(harness: &mut Harness<'_, QvaultApp>) {
+    type_into(harness, "Master password", PASSWORD);
+    click(harness, "Unlock");
+}
