@@ -1,10 +1,22 @@
 //! The command line: `create`, `ls`, `show`, `add`, `passwd` (DESIGN.md
 //! "Command line"). Exit codes: 0 ok, 1 other error, 2 wrong password or
 //! recovery code, 3 damaged or unreadable file.
+//!
+//! Each command reads its passwords through [`input::Prompter`], works on
+//! the vault through `store`, and returns a [`CliError`]; `run` prints that
+//! error once and turns it into the exit code.
+
+mod commands;
+mod error;
+mod fields;
+mod input;
+mod render;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+
+pub use error::CliError;
 
 /// Qvault: a password manager for passwords and crypto keys.
 #[derive(Debug, Parser)]
@@ -40,13 +52,19 @@ pub enum Command {
     },
     /// Add a secret to a box, creating the box if needed.
     Add {
+        /// The box's name.
         #[arg(value_name = "BOX")]
         box_name: String,
-        /// The box template: passwords, crypto_wallets, crypto_backups,
-        /// financial, identification, server, notes, custom.
-        #[arg(long = "type", value_name = "T", default_value = "passwords")]
-        kind: String,
-        /// A field as key=value; keys outside the template become custom fields.
+        #[arg(
+            long = "type",
+            value_name = "T",
+            help = "The box template: passwords, crypto_wallets, crypto_backups, financial, \
+                    identification, server, notes, custom. Needed only for a new box \
+                    (default: passwords); an existing box keeps its type"
+        )]
+        kind: Option<String>,
+        /// A field as key=value; keys outside the template become custom
+        /// fields, and LIST.KEY=value (e.g. cards.number=...) fills list items.
         #[arg(long = "field", value_name = "KEY=VALUE")]
         fields: Vec<String>,
     },
@@ -60,6 +78,24 @@ pub enum Command {
 
 /// Runs a command; returns the process exit code.
 pub fn run(command: Command, vault: Option<PathBuf>, password_stdin: bool) -> i32 {
-    let _ = (command, vault, password_stdin);
-    1
+    let path = vault.unwrap_or_else(crate::paths::default_vault_path);
+    let mut prompter = input::Prompter::new(password_stdin);
+    let result = match command {
+        Command::Create => commands::create(&path, &mut prompter),
+        Command::Ls { box_name } => commands::ls(&path, &mut prompter, box_name.as_deref()),
+        Command::Show { name, reveal } => commands::show(&path, &mut prompter, &name, reveal),
+        Command::Add {
+            box_name,
+            kind,
+            fields,
+        } => commands::add(&path, &mut prompter, &box_name, kind.as_deref(), &fields),
+        Command::Passwd { recovery } => commands::passwd(&path, &mut prompter, recovery),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(err) => {
+            eprintln!("qvault: {err}");
+            err.exit_code()
+        }
+    }
 }

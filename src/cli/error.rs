@@ -1,0 +1,81 @@
+//! Why a command failed, with the next step where there is one. No variant
+//! carries a password, recovery code or field value.
+
+use std::io;
+
+use crate::crypto::CryptoError;
+use crate::crypto::recovery::RecoveryCodeError;
+use crate::store::{FormatError, StoreError};
+use crate::vault::VaultError;
+
+/// A failed command. [`CliError::exit_code`] gives the process exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}{hint}", hint = store_hint(.0))]
+    Store(#[from] StoreError),
+    #[error("{0}; check it and try again")]
+    BadRecoveryCode(#[from] RecoveryCodeError),
+    #[error("failed to read the password from the terminal: {0}; pipe it in with --password-stdin")]
+    Terminal(io::Error),
+    #[error("failed to read the password from standard input: {0}")]
+    ReadPassword(io::Error),
+    #[error("standard input ended before all passwords were read (one per line)")]
+    MissingPassword,
+    #[error("an empty password is not allowed")]
+    EmptyPassword,
+    #[error("the two new passwords differ; nothing was changed")]
+    PasswordsDiffer,
+    #[error("the vault holds no valid recovery code; change the password in the app instead")]
+    NoStoredRecoveryCode,
+    #[error("there is no box named \"{0}\"; `qvault ls` lists the boxes")]
+    NoSuchBox(String),
+    #[error("no secret is named \"{0}\"; `qvault ls` lists the secrets")]
+    NoSuchSecret(String),
+    #[error("unknown box type \"{0}\"; use one of: {known}", known = known_types())]
+    UnknownType(String),
+    #[error("the box \"{name}\" holds {actual} secrets, not {requested}; leave out --type")]
+    TypeMismatch {
+        name: String,
+        actual: &'static str,
+        requested: &'static str,
+    },
+    #[error("{0}")]
+    BadField(String),
+    #[error("nothing to add: give at least one --field KEY=VALUE")]
+    NoFields,
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error("failed to change the password: {0}")]
+    Crypto(#[from] CryptoError),
+    #[error("failed to write the output: {0}")]
+    Output(io::Error),
+}
+
+impl CliError {
+    /// 2 for a wrong password or recovery code, 3 for a damaged, unreadable
+    /// or missing file, 1 for everything else.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Self::Store(err) => err.exit_code(),
+            Self::BadRecoveryCode(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+fn store_hint(err: &StoreError) -> &'static str {
+    match err {
+        StoreError::Format {
+            source: FormatError::WrongPassword,
+            ..
+        } => "; try again, or set a new one with `qvault passwd --recovery`",
+        StoreError::NotFound(_) => "; create one with `qvault create` or pass --vault PATH",
+        StoreError::InUse => "; close it and try again",
+        _ => "",
+    }
+}
+
+fn known_types() -> String {
+    let keys: Vec<&str> = crate::vault::BoxKind::ALL.iter().map(|k| k.key()).collect();
+    keys.join(", ")
+}
