@@ -1,0 +1,350 @@
+//! The command line as a user runs it: the built `qvault` binary, passwords
+//! on stdin, HOME and the XDG folders inside a temporary folder.
+
+mod common;
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use common::{PASSWORD, new_vault};
+use qvault::crypto::recovery::RecoveryCode;
+use qvault::store::{self, Credential, WriterLock};
+use sha2::{Digest, Sha256};
+
+const SMOKE_PASSWORD: &str = "Zq!9 smoke, \"quoted\"";
+
+/// What a run of the binary gave back.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `qvault ARGS --password-stdin` with `stdin` and HOME set to `home`.
+fn qvault(home: &Path, args: &[&str], stdin: &str) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qvault"))
+        .args(args)
+        .arg("--password-stdin")
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start qvault");
+    let mut input = child.stdin.take().expect("stdin is piped");
+    // A command that fails before reading its passwords closes the pipe early.
+    if let Err(err) = input.write_all(stdin.as_bytes()) {
+        assert_eq!(
+            err.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "write stdin: {err}"
+        );
+    }
+    drop(input);
+    let output = child.wait_with_output().expect("wait for qvault");
+    Run {
+        code: output.status.code().expect("qvault exited normally"),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// `qvault ARGS --vault PATH`, with one password line.
+fn with_vault(path: &Path, args: &[&str], stdin: &str) -> Run {
+    let home = path.parent().expect("the vault is in a folder");
+    let path = path.to_str().expect("a UTF-8 temp path");
+    qvault(home, &[args, &["--vault", path]].concat(), stdin)
+}
+
+fn lines(passwords: &[&str]) -> String {
+    passwords.iter().flat_map(|p| [p, "\n"]).collect()
+}
+
+fn sha256(path: &Path) -> Vec<u8> {
+    Sha256::digest(fs::read(path).expect("read vault")).to_vec()
+}
+
+/// The recovery code from `create`'s output.
+fn printed_recovery_code(stdout: &str) -> RecoveryCode {
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Recovery code: "));
+    RecoveryCode::parse(line.expect("a recovery code line")).expect("a valid code")
+}
+
+#[test]
+fn create_add_ls_show_round_trip_shows_the_password_only_with_reveal() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let vault = home.path().join("v.qvault");
+    let pw = lines(&["Smoke-Pass-93"]);
+
+    let created = with_vault(
+        &vault,
+        &["create"],
+        &lines(&["Smoke-Pass-93", "Smoke-Pass-93"]),
+    );
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    assert!(
+        created.stdout.contains("store it somewhere safe"),
+        "{}",
+        created.stdout
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            fs::metadata(&vault).expect("vault").permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let code = printed_recovery_code(&created.stdout);
+    store::unlock(&vault, &Credential::RecoveryCode(code)).expect("the printed code unlocks");
+
+    let password_field = format!("password={SMOKE_PASSWORD}");
+    let add = [
+        "add",
+        "Logins",
+        "--type",
+        "passwords",
+        "--field",
+        "issuer=smoke.example.org",
+        "--field",
+        "username=smokeuser",
+        "--field",
+        &password_field,
+        "--field",
+        "memo=a=b, \"c\"",
+    ];
+    let added = with_vault(&vault, &add, &pw);
+    assert_eq!(added.code, 0, "{}", added.stderr);
+
+    let listed = with_vault(&vault, &["ls"], &pw);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert_eq!(listed.stdout, "Logins (Passwords)\n  smoke.example.org\n");
+
+    let shown = with_vault(&vault, &["show", "smoke.example.org"], &pw);
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    assert!(
+        shown
+            .stdout
+            .contains("Username: smokeuser\nPassword: ********\n"),
+        "{}",
+        shown.stdout
+    );
+    assert!(
+        shown.stdout.contains("memo: a=b, \"c\"\n"),
+        "{}",
+        shown.stdout
+    );
+
+    let revealed = with_vault(&vault, &["show", "SMOKE.example.org", "--reveal"], &pw);
+    assert_eq!(revealed.code, 0, "{}", revealed.stderr);
+    assert!(
+        revealed
+            .stdout
+            .contains(&format!("Password: {SMOKE_PASSWORD}\n"))
+    );
+
+    for run in [&created, &added, &listed, &shown] {
+        assert!(!run.stdout.contains("Zq!9") && !run.stderr.contains("Zq!9"));
+    }
+}
+
+#[test]
+fn a_wrong_password_exits_2_and_leaves_the_file_untouched() {
+    let test = new_vault();
+    let before = sha256(&test.path);
+    let wrong = lines(&["not the password"]);
+
+    let listed = with_vault(&test.path, &["ls"], &wrong);
+    assert_eq!(listed.code, 2, "{}", listed.stderr);
+    assert!(
+        listed.stderr.starts_with("qvault: wrong password"),
+        "{}",
+        listed.stderr
+    );
+    assert!(listed.stdout.is_empty());
+
+    let added = with_vault(
+        &test.path,
+        &["add", "Logins", "--field", "issuer=x"],
+        &wrong,
+    );
+    assert_eq!(added.code, 2, "{}", added.stderr);
+    assert_eq!(sha256(&test.path), before);
+}
+
+#[test]
+fn a_damaged_or_foreign_file_exits_3() {
+    let test = new_vault();
+    let bytes = fs::read(&test.path).expect("read");
+    let mut flipped = bytes.clone();
+    flipped[bytes.len() / 2] ^= 0x01;
+    let cases = [
+        ("flipped.qvault", flipped),
+        ("truncated.qvault", bytes[..bytes.len() / 3].to_vec()),
+        ("notes.txt", b"just some text\n".to_vec()),
+    ];
+    for (name, content) in cases {
+        let path = test.dir.path().join(name);
+        fs::write(&path, content).expect("write");
+        let run = with_vault(&path, &["ls"], &lines(&[PASSWORD]));
+        assert_eq!(run.code, 3, "{name}: {}", run.stderr);
+        assert!(run.stderr.starts_with("qvault: "), "{name}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn a_missing_vault_exits_3_for_every_command() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let missing = home.path().join("nothing-here.qvault");
+    let commands: [&[&str]; 4] = [
+        &["ls"],
+        &["show", "x"],
+        &["add", "Logins", "--field", "issuer=x"],
+        &["passwd"],
+    ];
+    for args in commands {
+        let run = with_vault(&missing, args, &lines(&[PASSWORD, "new", "new"]));
+        assert_eq!(run.code, 3, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("there is no vault at"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(!missing.exists());
+}
+
+#[test]
+fn passwd_retires_the_old_password() {
+    let test = new_vault();
+    let changed = with_vault(
+        &test.path,
+        &["passwd"],
+        &lines(&[PASSWORD, "new pass", "new pass"]),
+    );
+    assert_eq!(changed.code, 0, "{}", changed.stderr);
+
+    let old = with_vault(&test.path, &["ls"], &lines(&[PASSWORD]));
+    assert_eq!(old.code, 2, "{}", old.stderr);
+    let new = with_vault(&test.path, &["ls"], &lines(&["new pass"]));
+    assert_eq!(new.code, 0, "{}", new.stderr);
+    assert!(new.stdout.contains("example.org"));
+    store::unlock(&test.path, &Credential::RecoveryCode(test.code.clone()))
+        .expect("the recovery code still works");
+}
+
+#[test]
+fn passwd_with_the_recovery_code_sets_a_new_password() {
+    let test = new_vault();
+    let before = sha256(&test.path);
+    let other_code = RecoveryCode::generate()
+        .expect("random")
+        .to_display_string();
+    for code in [other_code.as_str(), "ABCD-EFGH"] {
+        let run = with_vault(
+            &test.path,
+            &["passwd", "--recovery"],
+            &lines(&[code, "n", "n"]),
+        );
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert_eq!(sha256(&test.path), before);
+    }
+
+    let code = test.code.to_display_string().to_lowercase();
+    let changed = with_vault(
+        &test.path,
+        &["passwd", "--recovery"],
+        &lines(&[&code, "n2", "n2"]),
+    );
+    assert_eq!(changed.code, 0, "{}", changed.stderr);
+    let new = with_vault(&test.path, &["ls"], &lines(&["n2"]));
+    assert_eq!(new.code, 0, "{}", new.stderr);
+}
+
+#[test]
+fn passwd_refuses_new_passwords_that_differ_or_are_empty() {
+    let test = new_vault();
+    let before = sha256(&test.path);
+    for new in [["one", "two"], ["", ""]] {
+        let run = with_vault(&test.path, &["passwd"], &lines(&[PASSWORD, new[0], new[1]]));
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert_eq!(sha256(&test.path), before);
+    }
+}
+
+#[test]
+fn create_uses_the_default_path_and_refuses_an_existing_vault() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let default: PathBuf = home.path().join("data/qvault/vault.qvault");
+    let mismatch = qvault(home.path(), &["create"], &lines(&["one", "two"]));
+    assert_eq!(mismatch.code, 1, "{}", mismatch.stderr);
+    assert!(!default.exists());
+
+    let created = qvault(home.path(), &["create"], &lines(&["pw", "pw"]));
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    let before = sha256(&default);
+
+    let again = qvault(home.path(), &["create"], &lines(&["pw", "pw"]));
+    assert_eq!(again.code, 1, "{}", again.stderr);
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+    assert!(again.stdout.is_empty());
+    assert_eq!(sha256(&default), before);
+}
+
+#[test]
+fn a_vault_held_by_another_process_is_not_written() {
+    let test = new_vault();
+    let before = sha256(&test.path);
+    let lock = WriterLock::acquire(&test.path).expect("lock");
+    let run = with_vault(
+        &test.path,
+        &["add", "Logins", "--field", "issuer=x"],
+        &lines(&[PASSWORD]),
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("in another Qvault process"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(sha256(&test.path), before);
+    drop(lock);
+}
+
+#[test]
+fn add_refuses_a_box_of_another_type_and_malformed_fields() {
+    let test = new_vault();
+    let before = sha256(&test.path);
+    let pw = lines(&[PASSWORD]);
+    let other_type = ["add", "Banks", "--type", "passwords", "--field", "issuer=x"];
+    let run = with_vault(&test.path, &other_type, &pw);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("holds financial secrets"),
+        "{}",
+        run.stderr
+    );
+
+    let run = with_vault(
+        &test.path,
+        &["add", "Logins", "--field", "Zq!9-secret"],
+        &pw,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!run.stderr.contains("Zq!9"), "{}", run.stderr);
+    let run = with_vault(
+        &test.path,
+        &["add", "Logins", "--type", "bogus", "--field", "a=b"],
+        &pw,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(sha256(&test.path), before);
+}
