@@ -4,7 +4,9 @@
 //! values.
 
 use super::CliError;
-use crate::vault::{BoxKind, CustomField, ListItem, ListSpec, SecretContent, SecretText};
+use crate::vault::{
+    BoxKind, CustomField, ListItem, ListSpec, SecretContent, SecretText, field_key,
+};
 
 /// Splits each argument at its first `=`; the value keeps any later `=`.
 pub fn parse_args(args: &[String]) -> Result<Vec<(&str, &str)>, CliError> {
@@ -82,13 +84,13 @@ fn add_to_list(
             known.join(", ")
         )));
     }
-    let items = content.lists.entry(list.key.to_owned()).or_default();
+    let items = content.lists.entry(field_key(list.key)).or_default();
     match items.last_mut() {
         Some(item) if !item.contains_key(sub_key) => {
-            item.insert(sub_key.to_owned(), SecretText::from(value));
+            item.insert(field_key(sub_key), SecretText::from(value));
         }
         _ => items.push(ListItem::from([(
-            sub_key.to_owned(),
+            field_key(sub_key),
             SecretText::from(value),
         )])),
     }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::vault::{FieldSpec, Secret, SecretText, VaultBox};
+use crate::vault::{FieldKey, FieldSpec, Secret, SecretText, VaultBox};
 
 /// What a masked value prints as; the same for every length.
 pub const MASK: &str = "********";
@@ -42,8 +42,8 @@ pub fn secret_details(vault_box: &VaultBox, secret: &Secret, reveal: bool) -> Se
         let spec = kind
             .lists()
             .iter()
-            .find(|list| list.key == list_key.as_str());
-        let item_label = spec.map_or(list_key.as_str(), |list| list.item_label);
+            .find(|list| list.key == list_key.as_ref());
+        let item_label = spec.map_or(list_key.as_ref(), |list| list.item_label);
         let fields = spec.map_or(&[][..], |list| list.fields);
         for (number, item) in items.iter().enumerate() {
             push_line(&mut out, &[item_label, " ", &(number + 1).to_string(), ":"]);
@@ -74,7 +74,7 @@ struct Shown<'a> {
 /// does not know (say, from an import), which are masked to be safe.
 fn in_template_order<'a>(
     specs: &'static [FieldSpec],
-    values: &'a BTreeMap<String, SecretText>,
+    values: &'a BTreeMap<FieldKey, SecretText>,
 ) -> impl Iterator<Item = Shown<'a>> {
     let known = specs.iter().filter_map(|spec| {
         let value = values.get(spec.key)?.as_str();
@@ -86,7 +86,7 @@ fn in_template_order<'a>(
     });
     let unknown = values
         .iter()
-        .filter(|(key, _)| !specs.iter().any(|spec| spec.key == key.as_str()))
+        .filter(|(key, _)| !specs.iter().any(|spec| spec.key == key.as_ref()))
         .map(|(key, value)| Shown {
             label: key,
             value: value.as_str(),
@@ -179,8 +179,8 @@ mod tests {
         content.set("name", "Bank");
         let card = |number: &str| {
             ListItem::from([
-                ("number".to_owned(), SecretText::from(number)),
-                ("cvc".to_owned(), SecretText::from("987")),
+                ("number".into(), SecretText::from(number)),
+                ("cvc".into(), SecretText::from("987")),
             ])
         };
         content

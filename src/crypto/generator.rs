@@ -150,6 +150,7 @@ mod tests {
         let words = eff_words();
         assert_eq!(words.len(), 7776);
         let mut sorted = words.clone();
+        sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(sorted.len(), 7776);
     }

@@ -34,6 +34,8 @@ pub enum CryptoError {
     Decrypt,
     #[error("failed to encrypt")]
     Encrypt,
+    #[error("the recovery code kept in the vault does not open its recovery slot")]
+    RecoveryCodeMismatch,
     #[error("the operating system's random source failed")]
     Random,
 }

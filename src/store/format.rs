@@ -181,6 +181,19 @@ impl VaultKeys {
         code: &RecoveryCode,
     ) -> Result<(), CryptoError> {
         kdf.check()?;
+        // The code must open the current recovery slot: a code that drifted
+        // from the slot would silently lock the user out of recovery.
+        let old_prefix = params_prefix(self.header.flags, self.header.kdf);
+        let slot = &self.header.recovery_slot;
+        let opens = unwrap(
+            &recovery_kek(code, &slot.salt),
+            slot,
+            &slot_aad(&old_prefix, RECOVERY_SLOT_LABEL),
+        )
+        .is_some_and(|key| key.as_bytes() == self.vault_key.as_bytes());
+        if !opens {
+            return Err(CryptoError::RecoveryCodeMismatch);
+        }
         let prefix = params_prefix(self.header.flags, kdf);
         let salt = crypto::random_array::<SALT_LEN>()?;
         let kek = crypto::argon2id(password, &salt, kdf)?;
@@ -210,8 +223,7 @@ impl VaultKeys {
     /// Serialises and encrypts the vault into the bytes of a whole file.
     /// Never runs the KDF. Two calls never give the same bytes.
     pub fn seal(&self, vault: &Vault) -> Result<Vec<u8>, SealError> {
-        let json = Zeroizing::new(serde_json::to_vec(vault).map_err(|_| SealError::Serialise)?);
-        let plaintext = pad(&json)?;
+        let plaintext = padded_json(vault)?;
         let nonce = crypto::random_array::<NONCE_LEN>()?;
         let ct_len = plaintext.len() + TAG_LEN;
 
@@ -244,15 +256,44 @@ pub enum SealError {
     Crypto(#[from] CryptoError),
 }
 
-/// Length prefix, JSON, zeros up to a 256-byte block plus 0–255 random bytes.
-fn pad(json: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
-    let len = u32::try_from(json.len()).map_err(|_| CryptoError::Encrypt)?;
+/// A byte buffer that wipes its old allocation whenever it has to grow, so
+/// serialising secrets leaves no copies in freed memory.
+struct WipingBuffer(Zeroizing<Vec<u8>>);
+
+impl std::io::Write for WipingBuffer {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let needed = self.0.len() + data.len();
+        if needed > self.0.capacity() {
+            let mut bigger = Zeroizing::new(Vec::with_capacity(needed.max(2 * self.0.capacity())));
+            bigger.extend_from_slice(&self.0);
+            self.0 = bigger; // the old buffer is zeroized as it drops
+        }
+        self.0.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Length prefix, JSON, zeros up to a 256-byte block plus 0–255 random bytes,
+/// built in one buffer.
+fn padded_json(vault: &Vault) -> Result<Zeroizing<Vec<u8>>, SealError> {
+    let estimate = 4096 + 384 * vault.secret_count();
+    let mut buffer = WipingBuffer(Zeroizing::new(Vec::with_capacity(estimate)));
+    buffer.0.extend_from_slice(&[0; 4]);
+    serde_json::to_writer(&mut buffer, vault).map_err(|_| SealError::Serialise)?;
+    let mut out = buffer.0;
+    let json_len = u32::try_from(out.len() - 4).map_err(|_| SealError::Serialise)?;
+    out[..4].copy_from_slice(&json_len.to_le_bytes());
     let [extra] = crypto::random_array::<1>()?;
-    let used = 4 + json.len();
-    let total = used.div_ceil(PAD_BLOCK) * PAD_BLOCK + usize::from(extra);
-    let mut out = Zeroizing::new(Vec::with_capacity(total));
-    out.extend_from_slice(&len.to_le_bytes());
-    out.extend_from_slice(json);
+    let total = out.len().div_ceil(PAD_BLOCK) * PAD_BLOCK + usize::from(extra);
+    if total > out.capacity() {
+        let mut bigger = Zeroizing::new(Vec::with_capacity(total));
+        bigger.extend_from_slice(&out);
+        out = bigger;
+    }
     out.resize(total, 0);
     Ok(out)
 }
@@ -408,6 +449,20 @@ impl VaultKeys {
             PASSWORD_SLOT_LABEL,
         );
         Ok(unwrap(&kek, slot, &aad).is_some_and(|key| key.as_bytes() == self.vault_key.as_bytes()))
+    }
+
+    /// Checks that `bytes` are a whole, authentic vault under this key (digests
+    /// and AEAD tag) without deserialising it: the read-back check of a save.
+    pub fn verify(&self, bytes: &[u8]) -> Result<(), FormatError> {
+        let sealed = parse(bytes)?;
+        crypto::open(
+            &self.vault_key,
+            &sealed.payload_nonce,
+            sealed.core,
+            sealed.ciphertext,
+        )
+        .map(drop)
+        .map_err(|_| FormatError::Damaged("the encrypted data fails authentication"))
     }
 
     /// Unwraps nothing: used by tests and benchmarks that already hold the keys.

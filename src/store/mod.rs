@@ -15,13 +15,46 @@ use crate::crypto::{KdfParams, Password};
 use crate::vault::{SecretText, Vault};
 pub use format::{FormatError, SealError, VaultKeys};
 
-/// SHA-256 of a vault file as it was last read or written by us.
+/// Identifies one version of a vault file, as we last read or wrote it: its
+/// length and its header checksum, which commits to the whole file through
+/// the ciphertext digest (every save has a fresh nonce, so a fresh checksum).
+/// A file too short to have a header is identified by its SHA-256.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Fingerprint([u8; 32]);
+pub struct Fingerprint {
+    len: u64,
+    digest: [u8; 32],
+}
 
 impl Fingerprint {
     pub fn of(bytes: &[u8]) -> Self {
-        Self(Sha256::digest(bytes).into())
+        let digest = match bytes.get(format::HEADER_LEN - 32..format::HEADER_LEN) {
+            Some(header_checksum) => header_checksum.try_into().unwrap_or_default(),
+            None => Sha256::digest(bytes).into(),
+        };
+        Self {
+            len: bytes.len() as u64,
+            digest,
+        }
+    }
+
+    /// The fingerprint of the file at `path` (`None` when there is none),
+    /// reading only its header.
+    fn of_file(path: &Path) -> io::Result<Option<Self>> {
+        use std::io::Read;
+        let file = match File::open(path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let len = file.metadata()?.len();
+        let mut head = Vec::with_capacity(format::HEADER_LEN);
+        file.take(format::HEADER_LEN as u64)
+            .read_to_end(&mut head)?;
+        let mut fingerprint = Self::of(&head);
+        if head.len() < format::HEADER_LEN || len != fingerprint.len {
+            fingerprint = Self { len, ..fingerprint };
+        }
+        Ok(Some(fingerprint))
     }
 }
 
@@ -210,21 +243,27 @@ pub fn save_sealed(
     expected: Option<Fingerprint>,
     fail_after: Option<usize>,
 ) -> Result<Fingerprint, StoreError> {
-    let current = match fs::read(path) {
-        Ok(current) => Some(current),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(source) => {
-            return Err(StoreError::Read {
+    // A vault reached through a symlink is saved where the link points, so
+    // the link survives the rename.
+    let resolved = match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            fs::canonicalize(path).map_err(|source| StoreError::Read {
                 path: path.to_owned(),
                 source,
-            });
+            })?
         }
+        _ => path.to_owned(),
     };
-    match (&current, expected) {
+    let path = resolved.as_path();
+    let current = Fingerprint::of_file(path).map_err(|source| StoreError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    match (current, expected) {
         (None, None) => {}
         (Some(_), None) => return Err(StoreError::AlreadyExists(path.to_owned())),
         (None, Some(_)) => return Err(StoreError::ChangedOnDisk),
-        (Some(current), Some(expected)) if Fingerprint::of(current) != expected => {
+        (Some(current), Some(expected)) if current != expected => {
             return Err(StoreError::ChangedOnDisk);
         }
         (Some(_), Some(_)) => {}
@@ -237,23 +276,38 @@ pub fn save_sealed(
     let temp = write_temp(path, bytes, fail_after).map_err(write_err)?;
     let result = (|| {
         let read_back = fs::read(&temp).map_err(write_err)?;
-        if read_back != bytes || keys.open(&read_back).is_err() {
+        if read_back != bytes || keys.verify(&read_back).is_err() {
             return Err(StoreError::Verify);
         }
-        if let Some(current) = &current {
-            let backup_temp = write_temp(&backup_path(path), current, None).map_err(write_err)?;
-            fs::rename(&backup_temp, backup_path(path)).map_err(|e| {
-                let _ = fs::remove_file(&backup_temp);
-                write_err(e)
-            })?;
+        if current.is_some() {
+            keep_backup(path).map_err(write_err)?;
         }
         fs::rename(&temp, path).map_err(write_err)?;
-        sync_dir(path).map_err(write_err)
+        if let Err(e) = sync_dir(path) {
+            // The new file is in place; only its durability across a crash
+            // is uncertain, so this is not a failed save.
+            log::warn!("failed to fsync the folder of {}: {e}", path.display());
+        }
+        Ok(())
     })();
     if result.is_err() {
         let _ = fs::remove_file(&temp);
     }
     result.map(|()| Fingerprint::of(bytes))
+}
+
+/// Makes the current file the backup: a hard link when the file system has
+/// them (no copy), else a copy written like any other file (temp + rename).
+fn keep_backup(path: &Path) -> io::Result<()> {
+    let backup = backup_path(path);
+    let link = temp_path(&backup)?;
+    let staged = match fs::hard_link(path, &link) {
+        Ok(()) => link,
+        Err(_) => write_temp(&backup, &fs::read(path)?, None)?,
+    };
+    fs::rename(&staged, &backup).inspect_err(|_| {
+        let _ = fs::remove_file(&staged);
+    })
 }
 
 fn temp_path(path: &Path) -> io::Result<PathBuf> {

@@ -379,7 +379,11 @@ impl Session {
         ui.separator();
         let mut submit = false;
         for (n, spec) in kind.fields().iter().enumerate() {
-            let value = editor.draft.fields.entry(spec.key.to_owned()).or_default();
+            let value = editor
+                .draft
+                .fields
+                .entry(std::borrow::Cow::Borrowed(spec.key))
+                .or_default();
             let response = edit_field_ui(ui, spec, value, &mut editor.revealed, commands);
             if n == 0 && std::mem::take(&mut editor.focus_first) {
                 response.request_focus();
@@ -517,13 +521,19 @@ fn lists_editor_ui(ui: &mut egui::Ui, kind: BoxKind, editor: &mut Editor) {
     for list in kind.lists() {
         ui.add_space(6.0);
         ui.strong(list.label);
-        let items = editor.draft.lists.entry(list.key.to_owned()).or_default();
+        let items = editor
+            .draft
+            .lists
+            .entry(std::borrow::Cow::Borrowed(list.key))
+            .or_default();
         let mut remove = None;
         for (n, item) in items.iter_mut().enumerate() {
             ui.group(|ui| {
                 ui.label(format!("{} {}", list.item_label, n + 1));
                 for spec in list.fields {
-                    let value = item.entry(spec.key.to_owned()).or_default();
+                    let value = item
+                        .entry(std::borrow::Cow::Borrowed(spec.key))
+                        .or_default();
                     let key = format!("{}.{n}.{}", list.key, spec.key);
                     let shown = !spec.hidden || editor.revealed.contains(&key);
                     ui.horizontal(|ui| {

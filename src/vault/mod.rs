@@ -1,6 +1,7 @@
 //! The vault model: a vault holds boxes, a box holds secrets of one template,
 //! a secret holds fields. Pure data and operations on it; no I/O, no egui.
 
+mod keys;
 pub mod search;
 pub mod templates;
 pub mod text;
@@ -11,6 +12,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use keys::{FieldKey, intern as field_key};
 pub use search::SearchIndex;
 pub use templates::{BoxKind, FieldSpec, ListSpec};
 pub use text::SecretText;
@@ -73,15 +75,15 @@ pub struct CustomField {
 }
 
 /// One item of a list field: sub-field key to value.
-pub type ListItem = BTreeMap<String, SecretText>;
+pub type ListItem = BTreeMap<FieldKey, SecretText>;
 
 /// The editable content of a secret, also what history keeps.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecretContent {
-    #[serde(default)]
-    pub fields: BTreeMap<String, SecretText>,
+    #[serde(default, deserialize_with = "keys::interned_map")]
+    pub fields: BTreeMap<FieldKey, SecretText>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub lists: BTreeMap<String, Vec<ListItem>>,
+    pub lists: BTreeMap<FieldKey, Vec<ListItem>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub custom: Vec<CustomField>,
 }
@@ -99,7 +101,6 @@ pub struct Secret {
     pub id: Uuid,
     pub created_ms: i64,
     pub updated_ms: i64,
-    #[serde(flatten)]
     pub content: SecretContent,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<SecretVersion>,
@@ -119,7 +120,7 @@ impl SecretContent {
     }
 
     pub fn set(&mut self, key: &str, value: &str) {
-        self.fields.entry(key.to_owned()).or_default().set(value);
+        self.fields.entry(keys::intern(key)).or_default().set(value);
     }
 }
 

@@ -60,8 +60,8 @@ pub fn add_sample_secrets(vault: &mut Vault) {
     let mut bank = SecretContent::default();
     bank.set("name", "Bank");
     let card = ListItem::from([
-        ("number".to_owned(), SecretText::from("4111 1111 1111 1111")),
-        ("cvc".to_owned(), SecretText::from("123")),
+        ("number".into(), SecretText::from("4111 1111 1111 1111")),
+        ("cvc".into(), SecretText::from("123")),
     ]);
     bank.lists.insert("cards".into(), vec![card]);
     vault.add_secret(banks, bank).expect("secret");
