@@ -1,7 +1,7 @@
 //! `cargo bench`: a 10,000-secret vault. Unlock without the KDF (parse,
 //! decrypt, deserialise), save (serialise, encrypt, safe write), search per
 //! keystroke; then the same-run comparison with `keepassxc-cli ls -R` on a
-//! 10,000-entry KeePass database, beside its KDF, when KeePassXC is installed.
+//! 10,000-entry `KeePass` database, beside its KDF, when `KeePassXC` is installed.
 
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -111,7 +111,7 @@ fn criterion_benches(c: &mut Criterion, fx: &Fixture) {
     group.finish();
 }
 
-/// One KeePass XML database with `n` entries.
+/// One `KeePass` XML database with `n` entries.
 fn keepass_xml(n: usize) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?><KeePassFile><Meta><Generator>qvault-bench\
@@ -205,7 +205,7 @@ fn summary(fx: &Fixture) {
             peer.as_secs_f64() / unlock.as_secs_f64()
         ),
         None => {
-            println!("  keepassxc-cli not found: no peer comparison (apt-get install keepassxc)")
+            println!("  keepassxc-cli not found: no peer comparison (apt-get install keepassxc)");
         }
     }
 }

@@ -1,4 +1,4 @@
-//! The window driven through its accessibility tree with egui_kittest, by
+//! The window driven through its accessibility tree with `egui_kittest`, by
 //! the labels a user (or a screen reader) sees.
 
 use std::path::Path;
@@ -116,65 +116,8 @@ fn a_new_user_creates_a_vault_adds_secrets_searches_shows_a_qr_locks_and_unlocks
     click(&mut harness, "Open my vault");
     assert!(harness.state().is_unlocked());
 
-    // A Passwords secret.
-    create_box(&mut harness, "Logins", "Passwords");
-    click(&mut harness, "New secret");
-    type_into(&mut harness, "Issuer", "example.org");
-    type_into(&mut harness, "Username", "alice");
-    type_into(&mut harness, "Password", "S3cret-pass!");
-    click(&mut harness, "Save");
-    assert!(
-        has_label(&harness, "Copy Password"),
-        "the saved secret is shown"
-    );
-
-    // A Crypto Backups secret with an address and a seed.
-    create_box(&mut harness, "Bitcoin", "Crypto Backups");
-    click(&mut harness, "New secret");
-    type_into(&mut harness, "Name", "Cold storage");
-    type_into(&mut harness, "Ticker", "BTC");
-    type_into(
-        &mut harness,
-        "Address",
-        "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
-    );
-    type_into(
-        &mut harness,
-        "Seed or private key",
-        "abandon ability able about",
-    );
-    click(&mut harness, "Save");
-
-    // Search finds visible fields across boxes, never hidden ones.
-    type_into(&mut harness, "Search", "alice");
-    assert!(has_label(&harness, "Search results"));
-    assert_eq!(
-        harness.query_all_by_label_contains("example.org\n").count(),
-        1
-    );
-    assert_eq!(
-        harness
-            .query_all_by_label_contains("Cold storage\n")
-            .count(),
-        0
-    );
-    harness
-        .get_by_role_and_label(Role::TextInput, "Search")
-        .focus();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness.key_press(egui::Key::Backspace);
-    harness.run_steps(2);
-    type_into(&mut harness, "Search", "abandon");
-    assert!(
-        has_label(&harness, "Nothing matches."),
-        "hidden seeds are not searched"
-    );
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness.key_press(egui::Key::Backspace);
-    harness.run_steps(2);
-    type_into(&mut harness, "Search", "cold");
-    harness.get_by_label_contains("Cold storage\n").click();
-    harness.run_steps(3);
+    add_a_login_and_a_crypto_backup(&mut harness);
+    search_shows_visible_fields_only(&mut harness);
 
     // The address as a QR code.
     click(&mut harness, "QR code of Address");
@@ -268,4 +211,64 @@ fn a_damaged_file_says_so_and_names_the_backup() {
 fn unlock_attempt(harness: &mut Harness<'_, QvaultApp>) {
     type_into(harness, "Master password", PASSWORD);
     click(harness, "Unlock");
+}
+
+fn add_a_login_and_a_crypto_backup(harness: &mut Harness<'_, QvaultApp>) {
+    // A Passwords secret.
+    create_box(harness, "Logins", "Passwords");
+    click(harness, "New secret");
+    type_into(harness, "Issuer", "example.org");
+    type_into(harness, "Username", "alice");
+    type_into(harness, "Password", "S3cret-pass!");
+    click(harness, "Save");
+    assert!(
+        has_label(harness, "Copy Password"),
+        "the saved secret is shown"
+    );
+
+    // A Crypto Backups secret with an address and a seed.
+    create_box(harness, "Bitcoin", "Crypto Backups");
+    click(harness, "New secret");
+    type_into(harness, "Name", "Cold storage");
+    type_into(harness, "Ticker", "BTC");
+    type_into(
+        harness,
+        "Address",
+        "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+    );
+    type_into(harness, "Seed or private key", "abandon ability able about");
+    click(harness, "Save");
+}
+
+fn search_shows_visible_fields_only(harness: &mut Harness<'_, QvaultApp>) {
+    // Search finds visible fields across boxes, never hidden ones.
+    type_into(harness, "Search", "alice");
+    assert!(has_label(harness, "Search results"));
+    assert_eq!(
+        harness.query_all_by_label_contains("example.org\n").count(),
+        1
+    );
+    assert_eq!(
+        harness
+            .query_all_by_label_contains("Cold storage\n")
+            .count(),
+        0
+    );
+    harness
+        .get_by_role_and_label(Role::TextInput, "Search")
+        .focus();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.key_press(egui::Key::Backspace);
+    harness.run_steps(2);
+    type_into(harness, "Search", "abandon");
+    assert!(
+        has_label(harness, "Nothing matches."),
+        "hidden seeds are not searched"
+    );
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.key_press(egui::Key::Backspace);
+    harness.run_steps(2);
+    type_into(harness, "Search", "cold");
+    harness.get_by_label_contains("Cold storage\n").click();
+    harness.run_steps(3);
 }

@@ -13,7 +13,7 @@ const SYMBOLS: &str = "!#$%&()*+,-./:;<=>?@[]^_{|}~";
 /// Characters easily confused with one another when read or typed.
 const LOOK_ALIKES: &str = "Il1O0o|`'\"";
 
-/// The EFF long word list, 7,776 words (assets/eff_large_wordlist.txt).
+/// The EFF long word list, 7,776 words (`assets/eff_large_wordlist.txt`).
 const EFF_LONG: &str = include_str!("../../assets/eff_large_wordlist.txt");
 
 /// What kind of password to generate.
@@ -62,6 +62,13 @@ pub fn eff_words() -> Vec<&'static str> {
         .collect()
 }
 
+/// Entropy of `count` independent uniform draws from `choices` options.
+fn bits(count: usize, choices: usize) -> f64 {
+    let count = u32::try_from(count).unwrap_or(u32::MAX);
+    let choices = u32::try_from(choices).unwrap_or(u32::MAX);
+    f64::from(count) * f64::from(choices).log2()
+}
+
 impl GeneratorSpec {
     fn alphabet(&self) -> Vec<char> {
         let Self::Characters {
@@ -93,13 +100,9 @@ impl GeneratorSpec {
         match self {
             Self::Characters { length, .. } => {
                 let n = self.alphabet().len();
-                if n == 0 {
-                    0.0
-                } else {
-                    *length as f64 * (n as f64).log2()
-                }
+                if n == 0 { 0.0 } else { bits(*length, n) }
             }
-            Self::Passphrase { words, .. } => *words as f64 * (eff_words().len() as f64).log2(),
+            Self::Passphrase { words, .. } => bits(*words, eff_words().len()),
         }
     }
 

@@ -260,13 +260,12 @@ pub fn save_sealed(
         source,
     })?;
     match (current, expected) {
-        (None, None) => {}
         (Some(_), None) => return Err(StoreError::AlreadyExists(path.to_owned())),
         (None, Some(_)) => return Err(StoreError::ChangedOnDisk),
         (Some(current), Some(expected)) if current != expected => {
             return Err(StoreError::ChangedOnDisk);
         }
-        (Some(_), Some(_)) => {}
+        _ => {}
     }
 
     let write_err = |source| StoreError::Write {

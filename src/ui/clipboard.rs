@@ -96,10 +96,8 @@ impl SecureClipboard {
             let zeroizing = zeroize::Zeroizing::new(current);
             digest(&zeroizing) == pending.digest
         });
-        if still_ours {
-            if let Err(e) = clipboard.clear() {
-                log::warn!("failed to clear the clipboard: {e}");
-            }
+        if still_ours && let Err(e) = clipboard.clear() {
+            log::warn!("failed to clear the clipboard: {e}");
         }
     }
 }

@@ -26,6 +26,10 @@ struct QrView {
     error: Option<String>,
 }
 
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "one bool per checkbox of the dialog"
+)]
 struct Generator {
     target: Option<GeneratorTarget>,
     passphrase: bool,
@@ -194,10 +198,11 @@ impl Dialogs {
                 ui.colored_label(ui.visuals().error_fg_color, error);
             }
             ui.horizontal(|ui| {
-                if qr.texture.is_some() && ui.button("Save as PNG").clicked() {
-                    if let Ok(png) = crate::qr::QrGrid::encode(&qr.value).and_then(|g| g.to_png()) {
-                        commands.push(Command::SavePng(png));
-                    }
+                if qr.texture.is_some()
+                    && ui.button("Save as PNG").clicked()
+                    && let Ok(png) = crate::qr::QrGrid::encode(&qr.value).and_then(|g| g.to_png())
+                {
+                    commands.push(Command::SavePng(png));
                 }
                 close = ui.button("Close").clicked();
             });
@@ -251,10 +256,10 @@ impl Dialogs {
             });
         });
         if use_it {
-            if let (Some(target), Some(session)) = (&generator.target, session) {
-                if let Some(editor) = &mut session.editor {
-                    editor.draft.set(&target.field, &generator.output);
-                }
+            if let (Some(target), Some(session)) = (&generator.target, session)
+                && let Some(editor) = &mut session.editor
+            {
+                editor.draft.set(&target.field, &generator.output);
             }
             close = true;
         }
@@ -286,15 +291,15 @@ impl Dialogs {
                 self.delete_box = None;
             }
         }
-        if let Some((box_id, secret_id)) = self.delete_secret {
-            if let Some(confirmed) = confirm_ui(ctx, "Delete secret", "Delete this secret?") {
-                if confirmed && session.vault.delete_secret(box_id, secret_id).is_ok() {
-                    session.editor = None;
-                    session.selected_secret = None;
-                    session.changed();
-                }
-                self.delete_secret = None;
+        if let Some((box_id, secret_id)) = self.delete_secret
+            && let Some(confirmed) = confirm_ui(ctx, "Delete secret", "Delete this secret?")
+        {
+            if confirmed && session.vault.delete_secret(box_id, secret_id).is_ok() {
+                session.editor = None;
+                session.selected_secret = None;
+                session.changed();
             }
+            self.delete_secret = None;
         }
     }
 
@@ -334,14 +339,12 @@ impl Dialogs {
             });
         });
         if let Some(create) = done {
-            if create {
-                if let Ok(id) = session.vault.add_box(name, *kind) {
-                    session.commit_editor();
-                    session.selected_box = Some(id);
-                    session.selected_secret = None;
-                    session.search.clear();
-                    session.changed();
-                }
+            if create && let Ok(id) = session.vault.add_box(name, *kind) {
+                session.commit_editor();
+                session.selected_box = Some(id);
+                session.selected_secret = None;
+                session.search.clear();
+                session.changed();
             }
             self.new_box = None;
         }
@@ -492,13 +495,12 @@ impl SettingsDialog {
         if ui
             .add_enabled(ready.is_some(), egui::Button::new("Change password"))
             .clicked()
+            && let Some(new) = ready
         {
-            if let Some(new) = ready {
-                let password = Password::new(self.current.as_str());
-                self.current = SecretText::default();
-                self.pending = Some(PendingCheck::ChangePassword(new));
-                commands.push(check_password_job(session, password));
-            }
+            let password = Password::new(self.current.as_str());
+            self.current = SecretText::default();
+            self.pending = Some(PendingCheck::ChangePassword(new));
+            commands.push(check_password_job(session, password));
         }
     }
 
@@ -589,15 +591,12 @@ impl Generator {
     }
 
     fn regenerate(&mut self) {
-        match self.spec().generate() {
-            Some(generated) => {
-                self.output = generated.password;
-                self.entropy_bits = generated.entropy_bits;
-            }
-            None => {
-                self.output = Zeroizing::new(String::new());
-                self.entropy_bits = 0.0;
-            }
+        if let Some(generated) = self.spec().generate() {
+            self.output = generated.password;
+            self.entropy_bits = generated.entropy_bits;
+        } else {
+            self.output = Zeroizing::new(String::new());
+            self.entropy_bits = 0.0;
         }
     }
 

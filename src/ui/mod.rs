@@ -126,7 +126,7 @@ impl QvaultApp {
         let screen = if path.exists() {
             Screen::Unlock(Box::new(UnlockScreen::new(path)))
         } else {
-            Screen::FirstRun(Box::new(FirstRun::new(path)))
+            Screen::FirstRun(Box::new(FirstRun::new(&path)))
         };
         Ok(Self {
             settings,
@@ -320,7 +320,7 @@ impl QvaultApp {
         match purpose {
             FilePurpose::NewVaultLocation => {
                 if let Screen::FirstRun(first_run) = &mut self.screen {
-                    first_run.set_path(path);
+                    first_run.set_path(&path);
                 }
             }
             FilePurpose::OpenVault => {
@@ -364,7 +364,7 @@ impl QvaultApp {
                 } else {
                     path
                 };
-                self.screen = Screen::FirstRun(Box::new(FirstRun::new(path)));
+                self.screen = Screen::FirstRun(Box::new(FirstRun::new(&path)));
             }
             Command::Copy { label, value } => {
                 let secs = self.settings.clear_clipboard_after_secs.max(1);
@@ -390,22 +390,22 @@ impl QvaultApp {
             Command::Status(text) => self.set_status(text),
             Command::NewBox => self.dialogs.open_new_box(),
             Command::RenameBox(id) => {
-                if let Screen::Vault(session) = &self.screen {
-                    if let Some(vault_box) = session.vault.box_by_id(id) {
-                        self.dialogs.open_rename_box(id, &vault_box.name);
-                    }
+                if let Screen::Vault(session) = &self.screen
+                    && let Some(vault_box) = session.vault.box_by_id(id)
+                {
+                    self.dialogs.open_rename_box(id, &vault_box.name);
                 }
             }
             Command::DeleteBox(id) => self.dialogs.open_delete_box(id),
             Command::DeleteSecret(box_id, secret_id) => {
-                self.dialogs.open_delete_secret(box_id, secret_id)
+                self.dialogs.open_delete_secret(box_id, secret_id);
             }
             Command::FinishFirstRun => {
-                if let Screen::FirstRun(first_run) = &mut self.screen {
-                    if let Some(opened) = first_run.take_finished() {
-                        self.screen = Screen::Vault(Box::new(Session::new(opened, false)));
-                        self.last_activity = Instant::now();
-                    }
+                if let Screen::FirstRun(first_run) = &mut self.screen
+                    && let Some(opened) = first_run.take_finished()
+                {
+                    self.screen = Screen::Vault(Box::new(Session::new(opened, false)));
+                    self.last_activity = Instant::now();
                 }
             }
         }
@@ -444,11 +444,10 @@ impl eframe::App for QvaultApp {
         if let Screen::Vault(session) = std::mem::replace(
             &mut self.screen,
             Screen::Unlock(Box::new(UnlockScreen::new(PathBuf::new()))),
-        ) {
-            if let Some(job) = session.into_final_save() {
-                // The window is closing: this one save may wait on the disk.
-                worker::run_now(job);
-            }
+        ) && let Some(job) = session.into_final_save()
+        {
+            // The window is closing: this one save may wait on the disk.
+            worker::run_now(job);
         }
         self.clipboard.clear_now();
     }

@@ -68,7 +68,7 @@ pub(crate) struct FirstRun {
 }
 
 impl FirstRun {
-    pub fn new(path: PathBuf) -> Self {
+    pub fn new(path: &std::path::Path) -> Self {
         Self {
             path_text: path.display().to_string(),
             pair: PasswordPair::default(),
@@ -79,7 +79,7 @@ impl FirstRun {
         }
     }
 
-    pub fn set_path(&mut self, path: PathBuf) {
+    pub fn set_path(&mut self, path: &std::path::Path) {
         self.path_text = path.display().to_string();
     }
 
@@ -195,10 +195,10 @@ impl FirstRun {
                     value: code.clone(),
                 });
             }
-            if ui.button("Save as PNG").clicked() {
-                if let Ok(png) = crate::qr::QrGrid::encode(code).and_then(|g| g.to_png()) {
-                    commands.push(Command::SavePng(png));
-                }
+            if ui.button("Save as PNG").clicked()
+                && let Ok(png) = crate::qr::QrGrid::encode(code).and_then(|g| g.to_png())
+            {
+                commands.push(Command::SavePng(png));
             }
         });
         ui.checkbox(stored, "I have stored my recovery code somewhere safe");

@@ -184,7 +184,7 @@ impl Session {
                 }
             }
             Reply::PasswordChecked(result) => {
-                dialogs.password_checked(result.unwrap_or(false), self)
+                dialogs.password_checked(result.unwrap_or(false), self);
             }
             _ => {}
         }

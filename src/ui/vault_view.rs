@@ -74,16 +74,14 @@ impl Session {
         password: crate::crypto::Password,
         commands: &mut Vec<Command>,
     ) {
-        let code =
-            match crate::crypto::recovery::RecoveryCode::parse(self.vault.recovery_code.as_str()) {
-                Ok(code) => code,
-                Err(_) => {
-                    commands.push(Command::Status(
-                        "The vault has no valid recovery code".into(),
-                    ));
-                    return;
-                }
-            };
+        let recovery =
+            crate::crypto::recovery::RecoveryCode::parse(self.vault.recovery_code.as_str());
+        let Ok(code) = recovery else {
+            commands.push(Command::Status(
+                "The vault has no valid recovery code".into(),
+            ));
+            return;
+        };
         self.busy = true;
         commands.push(Command::Send(super::worker::Job::ChangePassword {
             keys: Box::new(self.keys().clone()),
@@ -262,10 +260,11 @@ impl Session {
                     }
                 }
             });
-        if searching && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-            if let Some((box_id, secret_id, ..)) = rows.first() {
-                self.select_secret(*box_id, *secret_id);
-            }
+        if searching
+            && ui.input(|i| i.key_pressed(egui::Key::Enter))
+            && let Some((box_id, secret_id, ..)) = rows.first()
+        {
+            self.select_secret(*box_id, *secret_id);
         }
     }
 

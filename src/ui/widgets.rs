@@ -20,7 +20,7 @@ pub fn secret_field(
             let width = if wide {
                 ui.available_width() - 60.0
             } else {
-                ui.available_width() - 60.0
+                260.0
             };
             let response = ui
                 .add(
@@ -73,10 +73,10 @@ pub fn strength_ui(ui: &mut egui::Ui, password: &str) -> Option<u8> {
         );
         ui.colored_label(color, format!("Strength: {word}"));
     });
-    if let Some(feedback) = entropy.feedback() {
-        if let Some(warning) = feedback.warning() {
-            ui.label(egui::RichText::new(warning.to_string()).small());
-        }
+    if let Some(feedback) = entropy.feedback()
+        && let Some(warning) = feedback.warning()
+    {
+        ui.label(egui::RichText::new(warning.to_string()).small());
     }
     Some(score)
 }

@@ -3,7 +3,7 @@
 //! come back over another, and every reply wakes the window.
 
 use std::path::PathBuf;
-use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError};
+use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::thread;
 
 use zeroize::Zeroizing;
@@ -105,10 +105,7 @@ impl Worker {
 
     /// The next reply, if one is ready.
     pub fn try_recv(&self) -> Option<Reply> {
-        match self.replies.try_recv() {
-            Ok(reply) => Some(reply),
-            Err(TryRecvError::Empty | TryRecvError::Disconnected) => None,
-        }
+        self.replies.try_recv().ok()
     }
 }
 
