@@ -129,8 +129,17 @@ fn a_new_user_creates_a_vault_adds_secrets_searches_shows_a_qr_locks_and_unlocks
     assert!(harness.query_by_role(Role::Image).is_some());
     click(&mut harness, "Close");
 
-    // Lock: the vault is gone from the window; unlock with the password.
-    click(&mut harness, "Lock");
+    // Lock: the vault is gone from the window, and so is egui's text-edit
+    // state (with its undo history); unlock with the password.
+    let edit_states = |h: &Harness<'_, QvaultApp>| {
+        h.ctx
+            .data(egui::util::IdTypeMap::count::<egui::text_edit::TextEditState>)
+    };
+    assert!(edit_states(&harness) > 0);
+    harness.get_by_label("Lock").click();
+    harness.step();
+    assert_eq!(edit_states(&harness), 0, "locking clears text-edit memory");
+    harness.run_steps(2);
     assert!(!harness.state().is_unlocked());
     assert!(has_label(&harness, "Unlock Qvault"));
     assert!(harness.query_by_label_contains("example.org").is_none());

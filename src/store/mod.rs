@@ -349,6 +349,16 @@ fn write_temp(path: &Path, bytes: &[u8], fail_after: Option<usize>) -> io::Resul
     }
 }
 
+/// Writes a new private (0600) file through a temp file and a rename, so a
+/// failure never leaves a truncated file and an existing file's looser mode
+/// is not kept.
+pub fn write_private_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let temp = write_temp(path, bytes, None)?;
+    fs::rename(&temp, path).inspect_err(|_| {
+        let _ = fs::remove_file(&temp);
+    })
+}
+
 fn sync_dir(path: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {

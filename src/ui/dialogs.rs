@@ -16,6 +16,9 @@ use crate::vault::{BoxKind, SecretText};
 /// Which draft field "Use this password" fills.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct GeneratorTarget {
+    pub box_id: Uuid,
+    /// `None` for a new secret.
+    pub secret_id: Option<Uuid>,
     pub field: String,
 }
 
@@ -250,18 +253,27 @@ impl Dialogs {
                     });
                 }
                 if generator.target.is_some() {
-                    use_it = ui.button("Use this password").clicked();
+                    let usable = !generator.output.is_empty();
+                    use_it = ui
+                        .add_enabled(usable, egui::Button::new("Use this password"))
+                        .clicked();
                 }
                 close = ui.button("Close").clicked();
             });
         });
         if use_it {
-            if let (Some(target), Some(session)) = (&generator.target, session)
-                && let Some(editor) = &mut session.editor
-            {
-                editor.draft.set(&target.field, &generator.output);
+            let editor = session.and_then(|s| s.editor.as_mut());
+            match (&generator.target, editor) {
+                (Some(target), Some(editor))
+                    if editor.box_id == target.box_id && editor.secret_id == target.secret_id =>
+                {
+                    editor.draft.set(&target.field, &generator.output);
+                    close = true;
+                }
+                _ => commands.push(Command::Status(
+                    "The secret this password was for is no longer being edited".into(),
+                )),
             }
-            close = true;
         }
         if close {
             self.generator = None;

@@ -108,6 +108,10 @@ pub struct QvaultApp {
     file_purpose: Option<FilePurpose>,
     last_activity: Instant,
     applied_theme: Option<Theme>,
+    report_first_frame: bool,
+    /// Settings are written once they stop changing (a dragged value changes
+    /// every frame).
+    settings_changed_at: Option<Instant>,
 }
 
 impl QvaultApp {
@@ -141,6 +145,8 @@ impl QvaultApp {
             file_purpose: None,
             last_activity: Instant::now(),
             applied_theme: None,
+            report_first_frame: std::env::var_os("QVAULT_BENCH_FIRST_FRAME").is_some(),
+            settings_changed_at: None,
         })
     }
 
@@ -203,6 +209,10 @@ impl QvaultApp {
                 }
             }
             Reply::Unlocked(result) => self.unlocked(result),
+            Reply::FinalSaveFailed(message) => match &mut self.screen {
+                Screen::Unlock(unlock) => unlock.set_notice(message),
+                _ => self.set_status(message),
+            },
             Reply::PngWritten(result) => {
                 let message = match result {
                     Ok(path) => format!("Saved the QR code to {}", path.display()),
@@ -224,9 +234,8 @@ impl QvaultApp {
         };
         match result {
             Ok(opened) => {
-                let via_recovery = unlock.used_recovery();
                 self.remember_vault(opened.path.clone());
-                self.screen = Screen::Vault(Box::new(Session::new(opened, via_recovery)));
+                self.screen = Screen::Vault(Box::new(Session::new(opened)));
                 self.last_activity = Instant::now();
             }
             Err(e) => unlock.failed(&e),
@@ -254,6 +263,16 @@ impl QvaultApp {
             self.last_activity = Instant::now();
         }
         self.clipboard.tick();
+        if self
+            .settings_changed_at
+            .is_some_and(|at| at.elapsed() >= Duration::from_millis(500))
+        {
+            self.settings_changed_at = None;
+            self.persist_settings();
+        }
+        if self.settings_changed_at.is_some() {
+            ctx.request_repaint_after(Duration::from_millis(500));
+        }
         if let Screen::Vault(session) = &mut self.screen {
             if let Some(job) = session.autosave_job() {
                 self.worker.send(job);
@@ -324,7 +343,10 @@ impl QvaultApp {
                 }
             }
             FilePurpose::OpenVault => {
-                self.screen = Screen::Unlock(Box::new(UnlockScreen::new(path)));
+                // Never replace an open vault from a picker left open.
+                if !self.is_unlocked() {
+                    self.screen = Screen::Unlock(Box::new(UnlockScreen::new(path)));
+                }
             }
             FilePurpose::SaveQrPng(png) => {
                 self.worker.send(Job::WritePng { path, png });
@@ -384,7 +406,7 @@ impl QvaultApp {
                 self.worker.send(job);
             }
             Command::SavePng(png) => self.pick_file(FilePurpose::SaveQrPng(png)),
-            Command::PersistSettings => self.persist_settings(),
+            Command::PersistSettings => self.settings_changed_at = Some(Instant::now()),
             Command::OpenFile => self.pick_file(FilePurpose::OpenVault),
             Command::BrowseNewVault => self.pick_file(FilePurpose::NewVaultLocation),
             Command::Status(text) => self.set_status(text),
@@ -404,7 +426,7 @@ impl QvaultApp {
                 if let Screen::FirstRun(first_run) = &mut self.screen
                     && let Some(opened) = first_run.take_finished()
                 {
-                    self.screen = Screen::Vault(Box::new(Session::new(opened, false)));
+                    self.screen = Screen::Vault(Box::new(Session::new(opened)));
                     self.last_activity = Instant::now();
                 }
             }
@@ -426,6 +448,9 @@ impl QvaultApp {
         }
         self.screen = Screen::Unlock(Box::new(UnlockScreen::new(path)));
         self.dialogs = Dialogs::default();
+        // A "Save as PNG" picker may hold a secret's QR image: drop it.
+        self.file_purpose = None;
+        self.file_dialog = FileDialog::new().title("Choose a vault file");
         self.clipboard.clear_now();
         ctx.memory_mut(|memory| {
             memory.data.clear();
@@ -438,6 +463,13 @@ impl QvaultApp {
 impl eframe::App for QvaultApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame_ui(ui);
+        if self.report_first_frame {
+            // benches/first_frame.sh: print when the first frame is drawn, then quit.
+            self.report_first_frame = false;
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+            println!("first-frame-unix-ns {}", now.map_or(0, |d| d.as_nanos()));
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
@@ -446,9 +478,13 @@ impl eframe::App for QvaultApp {
             Screen::Unlock(Box::new(UnlockScreen::new(PathBuf::new()))),
         ) && let Some(job) = session.into_final_save()
         {
-            // The window is closing: this one save may wait on the disk.
-            worker::run_now(job);
+            self.worker.send(job);
         }
+        if self.settings_changed_at.take().is_some() {
+            self.persist_settings();
+        }
+        // The window is closing: wait for the queued saves to reach the disk.
+        self.worker.finish();
         self.clipboard.clear_now();
     }
 }

@@ -215,7 +215,8 @@ impl FirstRun {
 pub(crate) struct UnlockScreen {
     path: PathBuf,
     password: SecretText,
-    recovery_text: String,
+    recovery_text: SecretText,
+    notice: Option<String>,
     use_recovery: bool,
     busy: bool,
     error: Option<String>,
@@ -227,7 +228,8 @@ impl UnlockScreen {
         Self {
             path,
             password: SecretText::default(),
-            recovery_text: String::new(),
+            recovery_text: SecretText::default(),
+            notice: None,
             use_recovery: false,
             busy: false,
             error: None,
@@ -235,8 +237,9 @@ impl UnlockScreen {
         }
     }
 
-    pub fn used_recovery(&self) -> bool {
-        self.use_recovery
+    /// A message that stays on the screen (e.g. a lock-time save that failed).
+    pub fn set_notice(&mut self, notice: String) {
+        self.notice = Some(notice);
     }
 
     pub fn failed(&mut self, error: &StoreError) {
@@ -282,6 +285,10 @@ impl UnlockScreen {
                     ui.add_space(6.0);
                     ui.colored_label(ui.visuals().error_fg_color, error);
                 }
+                if let Some(notice) = &self.notice {
+                    ui.add_space(6.0);
+                    ui.colored_label(ui.visuals().warn_fg_color, notice);
+                }
                 ui.add_space(16.0);
                 ui.horizontal(|ui| {
                     if ui.link("Open another vault…").clicked() {
@@ -314,6 +321,9 @@ impl UnlockScreen {
         ui.horizontal(|ui| {
             if ui.button("Unlock").clicked() || entered {
                 self.submit(commands);
+                // egui keeps each field's text in its undo history: drop it.
+                ui.ctx()
+                    .data_mut(|d| d.remove::<egui::text_edit::TextEditState>(response.id));
             }
             let toggle = if self.use_recovery {
                 "Use the master password"
@@ -330,7 +340,7 @@ impl UnlockScreen {
 
     fn submit(&mut self, commands: &mut Vec<Command>) {
         let credential = if self.use_recovery {
-            match RecoveryCode::parse(&self.recovery_text) {
+            match RecoveryCode::parse(self.recovery_text.as_str()) {
                 Ok(code) => Credential::RecoveryCode(code),
                 Err(e) => {
                     self.error = Some(format!("{e}."));
@@ -345,7 +355,7 @@ impl UnlockScreen {
             Credential::Password(Password::new(self.password.as_str()))
         };
         self.password = SecretText::default();
-        self.recovery_text.clear();
+        self.recovery_text = SecretText::default();
         self.busy = true;
         self.error = None;
         commands.push(Command::Send(Job::Unlock {

@@ -34,6 +34,10 @@ pub(crate) enum SaveState {
     Failed(String),
 }
 
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent flags of the screen's state"
+)]
 pub(crate) struct Session {
     path: std::path::PathBuf,
     pub vault: Vault,
@@ -46,19 +50,28 @@ pub(crate) struct Session {
     pub editor: Option<Editor>,
     pub search: String,
     pub focus_search: bool,
+    /// Enter was pressed in the search field this frame.
+    pub search_submitted: bool,
     pub revealed: std::collections::HashSet<String>,
     pub save_state: SaveState,
     changed_at: Option<Instant>,
     /// Set after unlocking with the recovery code: a new password is due.
     pub needs_new_password: bool,
+    /// The recovery code typed to unlock, used to rewrap the keys.
+    pub unlocked_with: Option<crate::crypto::recovery::RecoveryCode>,
     pub new_password: super::onboarding::PasswordPair,
     pub busy: bool,
     pub saved_at: Option<std::time::SystemTime>,
 }
 
 impl Session {
-    pub fn new(opened: OpenedVault, via_recovery: bool) -> Self {
-        let OpenedVault { opened, lock, path } = opened;
+    pub fn new(opened: OpenedVault) -> Self {
+        let OpenedVault {
+            opened,
+            lock,
+            path,
+            recovery_code,
+        } = opened;
         let index = SearchIndex::build(&opened.vault);
         let selected_box = opened.vault.boxes.first().map(|b| b.id);
         Self {
@@ -73,10 +86,12 @@ impl Session {
             editor: None,
             search: String::new(),
             focus_search: false,
+            search_submitted: false,
             revealed: std::collections::HashSet::new(),
             save_state: SaveState::Saved,
             changed_at: None,
-            needs_new_password: via_recovery,
+            needs_new_password: recovery_code.is_some(),
+            unlocked_with: recovery_code,
             new_password: super::onboarding::PasswordPair::default(),
             busy: false,
             saved_at: None,
@@ -192,9 +207,13 @@ impl Session {
 
     /// Writes the open draft into the vault, if any.
     pub fn commit_editor(&mut self) {
-        let Some(editor) = self.editor.take() else {
+        let Some(mut editor) = self.editor.take() else {
             return;
         };
+        drop_empty_fields(&mut editor.draft);
+        if editor.secret_id.is_none() && editor.draft == SecretContent::default() {
+            return; // a new secret left empty is not a secret
+        }
         let changed = match editor.secret_id {
             Some(secret_id) => self
                 .vault
@@ -293,4 +312,17 @@ impl Session {
             }
         }
     }
+}
+
+/// Removes fields left empty (the editor shows every template field), so that
+/// an unchanged secret commits as unchanged and the file stays small.
+pub(crate) fn drop_empty_fields(content: &mut SecretContent) {
+    content.fields.retain(|_, v| !v.is_empty());
+    for items in content.lists.values_mut() {
+        for item in items.iter_mut() {
+            item.retain(|_, v| !v.is_empty());
+        }
+        items.retain(|item| !item.is_empty());
+    }
+    content.lists.retain(|_, items| !items.is_empty());
 }

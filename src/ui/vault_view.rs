@@ -74,9 +74,9 @@ impl Session {
         password: crate::crypto::Password,
         commands: &mut Vec<Command>,
     ) {
-        let recovery =
+        let stored =
             crate::crypto::recovery::RecoveryCode::parse(self.vault.recovery_code.as_str());
-        let Ok(code) = recovery else {
+        let Some(code) = self.unlocked_with.clone().or(stored.ok()) else {
             commands.push(Command::Status(
                 "The vault has no valid recovery code".into(),
             ));
@@ -107,6 +107,8 @@ impl Session {
                 if std::mem::take(&mut self.focus_search) {
                     response.request_focus();
                 }
+                self.search_submitted =
+                    response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui
                         .button("Lock")
@@ -261,7 +263,7 @@ impl Session {
                 }
             });
         if searching
-            && ui.input(|i| i.key_pressed(egui::Key::Enter))
+            && std::mem::take(&mut self.search_submitted)
             && let Some((box_id, secret_id, ..)) = rows.first()
         {
             self.select_secret(*box_id, *secret_id);
@@ -383,7 +385,8 @@ impl Session {
                 .fields
                 .entry(std::borrow::Cow::Borrowed(spec.key))
                 .or_default();
-            let response = edit_field_ui(ui, spec, value, &mut editor.revealed, commands);
+            let owner = (editor.box_id, editor.secret_id);
+            let response = edit_field_ui(ui, spec, value, &mut editor.revealed, owner, commands);
             if n == 0 && std::mem::take(&mut editor.focus_first) {
                 response.request_focus();
             }
@@ -400,7 +403,6 @@ impl Session {
             cancel = ui.button("Cancel").on_hover_text("Esc").clicked();
         });
         if submit {
-            drop_empty_fields(&mut editor.draft);
             self.commit_editor();
         } else if cancel {
             self.editor = None;
@@ -417,18 +419,6 @@ fn subtitle(kind: BoxKind, content: &SecretContent) -> String {
         BoxKind::Notes | BoxKind::Custom => "",
     };
     content.get(key).to_owned()
-}
-
-/// Removes template fields left empty, so that a secret's file form stays small.
-fn drop_empty_fields(content: &mut SecretContent) {
-    content.fields.retain(|_, v| !v.is_empty());
-    for items in content.lists.values_mut() {
-        for item in items.iter_mut() {
-            item.retain(|_, v| !v.is_empty());
-        }
-        items.retain(|item| !item.is_empty());
-    }
-    content.lists.retain(|_, items| !items.is_empty());
 }
 
 /// One read-only field: label, value (masked when hidden), Show, Copy, QR.
@@ -478,6 +468,7 @@ fn edit_field_ui(
     spec: &FieldSpec,
     value: &mut SecretText,
     revealed: &mut std::collections::HashSet<String>,
+    (box_id, secret_id): (Uuid, Option<Uuid>),
     commands: &mut Vec<Command>,
 ) -> egui::Response {
     let label = ui.label(spec.label);
@@ -507,6 +498,8 @@ fn edit_field_ui(
         {
             commands.push(Command::OpenGenerator {
                 target: Some(super::dialogs::GeneratorTarget {
+                    box_id,
+                    secret_id,
                     field: spec.key.to_owned(),
                 }),
             });

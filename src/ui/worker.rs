@@ -1,10 +1,13 @@
 //! The UI's worker thread: key derivation, file I/O and PNG writing run here
 //! so that no frame waits on them. Jobs go in over a bounded channel, replies
-//! come back over another, and every reply wakes the window.
+//! come back over another, and every reply wakes the window. Jobs run one at
+//! a time, in order, so a save queued at lock time finishes before the next
+//! unlock reads the file.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, SyncSender};
-use std::thread;
+use std::thread::{self, JoinHandle};
 
 use zeroize::Zeroizing;
 
@@ -59,6 +62,8 @@ pub struct OpenedVault {
     pub opened: Opened,
     pub lock: WriterLock,
     pub path: PathBuf,
+    /// The code it was unlocked with, when it was unlocked by recovery code.
+    pub recovery_code: Option<RecoveryCode>,
 }
 
 /// What the worker answers.
@@ -66,6 +71,9 @@ pub enum Reply {
     Created(Result<(OpenedVault, RecoveryCode), StoreError>),
     Unlocked(Result<OpenedVault, StoreError>),
     Saved(Result<Fingerprint, StoreError>),
+    /// The save made at lock time failed; the changes were written to the
+    /// rescue file named here instead (or could not be, the string says why).
+    FinalSaveFailed(String),
     PasswordChanged(Result<Box<VaultKeys>, StoreError>),
     /// Whether the password was right.
     PasswordChecked(Result<bool, StoreError>),
@@ -74,133 +82,297 @@ pub enum Reply {
 
 /// The UI's handle on the worker thread.
 pub struct Worker {
-    jobs: SyncSender<Job>,
+    jobs: Option<SyncSender<Job>>,
     replies: Receiver<Reply>,
+    thread: Option<JoinHandle<()>>,
 }
 
 impl Worker {
     /// Starts the thread; `wake` is called after each reply (the window's repaint).
     pub fn start(wake: impl Fn() + Send + 'static) -> std::io::Result<Self> {
-        let (jobs, job_rx) = mpsc::sync_channel::<Job>(16);
-        let (reply_tx, replies) = mpsc::sync_channel::<Reply>(16);
-        thread::Builder::new()
+        let (jobs, job_rx) = mpsc::sync_channel::<Job>(64);
+        let (reply_tx, replies) = mpsc::channel::<Reply>();
+        let thread = thread::Builder::new()
             .name("qvault-worker".into())
             .spawn(move || {
+                let mut state = WorkerState::default();
                 for job in job_rx {
-                    if let Some(reply) = run(job) {
-                        if reply_tx.send(reply).is_err() {
-                            break;
-                        }
+                    if let Some(reply) = state.run(job) {
+                        // The window may be gone at exit: keep working through the queue.
+                        let _ = reply_tx.send(reply);
                         wake();
                     }
                 }
             })?;
-        Ok(Self { jobs, replies })
+        Ok(Self {
+            jobs: Some(jobs),
+            replies,
+            thread: Some(thread),
+        })
     }
 
     /// Queues a job. Returns false when the worker is gone.
     pub fn send(&self, job: Job) -> bool {
-        self.jobs.send(job).is_ok()
+        self.jobs
+            .as_ref()
+            .is_some_and(|jobs| jobs.send(job).is_ok())
     }
 
     /// The next reply, if one is ready.
     pub fn try_recv(&self) -> Option<Reply> {
         self.replies.try_recv().ok()
     }
-}
 
-fn open_locked(
-    path: PathBuf,
-    open: impl FnOnce() -> Result<Opened, StoreError>,
-) -> Result<OpenedVault, StoreError> {
-    let lock = WriterLock::acquire(&path)?;
-    let opened = open()?;
-    Ok(OpenedVault { opened, lock, path })
-}
-
-/// Runs a job on the calling thread (only at exit, when nothing else is drawn).
-pub fn run_now(job: Job) {
-    if let Some(Reply::Saved(Err(e))) = run(job) {
-        log::error!("failed to save the vault at exit: {e}");
+    /// Lets the queued jobs finish (the last save above all), then ends the thread.
+    pub fn finish(&mut self) {
+        self.jobs = None;
+        if let Some(thread) = self.thread.take()
+            && thread.join().is_err()
+        {
+            log::error!("the worker thread panicked");
+        }
     }
 }
 
-fn run(job: Job) -> Option<Reply> {
-    let reply = match job {
-        Job::Create {
-            path,
-            password,
-            kdf,
-        } => {
-            let result = (|| {
-                if path.exists() {
-                    return Err(StoreError::AlreadyExists(path.clone()));
+/// What the worker remembers between jobs: for each vault, the fingerprint
+/// its last save replaced and the one it wrote. A save queued against the
+/// replaced version (a lock-time save queued while an autosave was running)
+/// is then a save of the newer version, not a conflict.
+#[derive(Default)]
+struct WorkerState {
+    saved: HashMap<PathBuf, (Fingerprint, Fingerprint)>,
+}
+
+impl WorkerState {
+    fn run(&mut self, job: Job) -> Option<Reply> {
+        let reply = match job {
+            Job::Create {
+                path,
+                password,
+                kdf,
+            } => Reply::Created(create(path, &password, kdf)),
+            Job::Unlock { path, credential } => Reply::Unlocked(unlock(path, credential)),
+            Job::Save {
+                path,
+                keys,
+                vault,
+                expected,
+                lock,
+            } => {
+                let result = self.save(&path, &keys, &vault, expected);
+                match (result, lock) {
+                    (result, None) => Reply::Saved(result),
+                    (Ok(_), Some(_)) => return None,
+                    (Err(e), Some(_)) => Reply::FinalSaveFailed(rescue(&path, &keys, &vault, &e)),
                 }
-                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).map_err(|source| StoreError::Write {
-                        path: path.clone(),
-                        source,
-                    })?;
-                }
-                let lock = WriterLock::acquire(&path)?;
-                let (opened, code) = store::create(&path, &password, kdf)?;
-                Ok((OpenedVault { opened, lock, path }, code))
-            })();
-            Reply::Created(result)
-        }
-        Job::Unlock { path, credential } => Reply::Unlocked(open_locked(path.clone(), || {
-            store::unlock(&path, &credential)
-        })),
-        Job::Save {
-            path,
-            keys,
-            vault,
-            expected,
-            lock,
-        } => {
-            let result = store::save(&path, &keys, &vault, Some(expected));
-            if lock.is_some() {
-                // A save after lock: nobody is left to read the reply.
-                if let Err(e) = &result {
-                    log::error!("failed to save the vault while locking: {e}");
+            }
+            Job::ChangePassword {
+                mut keys,
+                new_password,
+                recovery_code,
+                kdf,
+            } => {
+                let result = keys.change_password(&new_password, kdf, &recovery_code);
+                Reply::PasswordChanged(result.map(|()| keys).map_err(StoreError::from))
+            }
+            Job::CheckPassword { keys, password } => {
+                Reply::PasswordChecked(keys.verify_password(&password).map_err(StoreError::from))
+            }
+            Job::WritePng { path, png } => Reply::PngWritten(
+                store::write_private_file(&path, &png)
+                    .map(|()| path.clone())
+                    .map_err(|e| format!("failed to write {}: {e}", path.display())),
+            ),
+            Job::SaveSettings { path, settings } => {
+                if let Err(e) = settings.save(&path) {
+                    log::warn!("failed to save settings to {}: {e}", path.display());
                 }
                 return None;
             }
-            Reply::Saved(result)
-        }
-        Job::ChangePassword {
-            mut keys,
-            new_password,
-            recovery_code,
-            kdf,
-        } => {
-            let result = keys.change_password(&new_password, kdf, &recovery_code);
-            Reply::PasswordChanged(result.map(|()| keys).map_err(StoreError::from))
-        }
-        Job::CheckPassword { keys, password } => {
-            Reply::PasswordChecked(keys.verify_password(&password).map_err(StoreError::from))
-        }
-        Job::WritePng { path, png } => Reply::PngWritten(write_private(&path, &png).map(|()| path)),
-        Job::SaveSettings { path, settings } => {
-            if let Err(e) = settings.save(&path) {
-                log::warn!("failed to save settings to {}: {e}", path.display());
-            }
-            return None;
-        }
-    };
-    Some(reply)
+        };
+        Some(reply)
+    }
+
+    fn save(
+        &mut self,
+        path: &Path,
+        keys: &VaultKeys,
+        vault: &Vault,
+        expected: Fingerprint,
+    ) -> Result<Fingerprint, StoreError> {
+        let expected = match self.saved.get(path) {
+            Some((replaced, written)) if *replaced == expected => *written,
+            _ => expected,
+        };
+        let written = store::save(path, keys, vault, Some(expected))?;
+        self.saved.insert(path.to_owned(), (expected, written));
+        Ok(written)
+    }
 }
 
-/// Writes a file readable by its owner only (a QR image may hold a secret).
-fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(path)
-        .map_err(|e| format!("failed to write {}: {e}", path.display()))?;
-    file.write_all(bytes)
-        .map_err(|e| format!("failed to write {}: {e}", path.display()))
+fn create(
+    path: PathBuf,
+    password: &Password,
+    kdf: KdfParams,
+) -> Result<(OpenedVault, RecoveryCode), StoreError> {
+    if path.as_os_str().is_empty() {
+        return Err(StoreError::Write {
+            path,
+            source: std::io::Error::other("no file was chosen"),
+        });
+    }
+    if path.exists() {
+        return Err(StoreError::AlreadyExists(path));
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Write {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    let lock = WriterLock::acquire(&path)?;
+    let (opened, code) = store::create(&path, password, kdf)?;
+    Ok((
+        OpenedVault {
+            opened,
+            lock,
+            path,
+            recovery_code: None,
+        },
+        code,
+    ))
+}
+
+fn unlock(path: PathBuf, credential: Credential) -> Result<OpenedVault, StoreError> {
+    let lock = WriterLock::acquire(&path)?;
+    let opened = store::unlock(&path, &credential)?;
+    let recovery_code = match credential {
+        Credential::RecoveryCode(code) => Some(code),
+        Credential::Password(_) => None,
+    };
+    Ok(OpenedVault {
+        opened,
+        lock,
+        path,
+        recovery_code,
+    })
+}
+
+/// Writes the vault that could not be saved at lock time to
+/// `NAME.unsaved-<ms>` beside it (it opens with the same password), and
+/// says where, or why not.
+fn rescue(path: &Path, keys: &VaultKeys, vault: &Vault, error: &StoreError) -> String {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".unsaved-{}", crate::vault::now_ms()));
+    let rescue_path = path.with_file_name(name);
+    let written = keys
+        .seal(vault)
+        .map_err(|e| e.to_string())
+        .and_then(|bytes| {
+            store::write_private_file(&rescue_path, &bytes).map_err(|e| e.to_string())
+        });
+    match written {
+        Ok(()) => {
+            log::error!(
+                "failed to save the vault while locking ({error}); kept the changes in {}",
+                rescue_path.display()
+            );
+            format!(
+                "Your last changes could not be saved into the vault ({error}). They were kept in \
+                 {}, which opens with the same password.",
+                rescue_path.display()
+            )
+        }
+        Err(e) => {
+            log::error!(
+                "failed to save the vault while locking ({error}) and to keep a copy ({e})"
+            );
+            format!("Your last changes could not be saved ({error}), nor kept aside ({e}).")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vault::BoxKind;
+
+    #[test]
+    fn a_lock_time_save_queued_behind_a_running_autosave_still_lands() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("v.qvault");
+        let (opened, _) = store::create(&path, &Password::new("pw for the test"), KdfParams::FLOOR)
+            .expect("create");
+        let fingerprint = opened.fingerprint;
+        let mut vault = opened.vault.clone();
+        let mut state = WorkerState::default();
+
+        vault.add_box("Autosaved", BoxKind::Notes).expect("box");
+        let autosave = Job::Save {
+            path: path.clone(),
+            keys: Box::new(opened.keys.clone()),
+            vault: Box::new(vault.clone()),
+            expected: fingerprint,
+            lock: None,
+        };
+        assert!(matches!(state.run(autosave), Some(Reply::Saved(Ok(_)))));
+
+        // Queued while the autosave ran, so against the older fingerprint.
+        vault
+            .add_box("Typed just before locking", BoxKind::Notes)
+            .expect("box");
+        let lock = WriterLock::acquire(&dir.path().join("other")).expect("lock");
+        let final_save = Job::Save {
+            path: path.clone(),
+            keys: Box::new(opened.keys.clone()),
+            vault: Box::new(vault),
+            expected: fingerprint,
+            lock: Some(lock),
+        };
+        assert!(
+            state.run(final_save).is_none(),
+            "the final save succeeds silently"
+        );
+        let reopened = store::unlock(
+            &path,
+            &Credential::Password(Password::new("pw for the test")),
+        )
+        .expect("unlock");
+        assert_eq!(reopened.vault.boxes.len(), 2);
+    }
+
+    #[test]
+    fn a_failed_lock_time_save_keeps_the_changes_in_a_rescue_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("v.qvault");
+        let password = Password::new("pw for the test");
+        let (opened, _) = store::create(&path, &password, KdfParams::FLOOR).expect("create");
+        std::fs::write(&path, b"someone else wrote this").expect("overwrite");
+        let mut vault = opened.vault.clone();
+        vault.add_box("Precious", BoxKind::Notes).expect("box");
+        let lock = WriterLock::acquire(&dir.path().join("other")).expect("lock");
+        let job = Job::Save {
+            path: path.clone(),
+            keys: Box::new(opened.keys.clone()),
+            vault: Box::new(vault),
+            expected: opened.fingerprint,
+            lock: Some(lock),
+        };
+        let Some(Reply::FinalSaveFailed(message)) = WorkerState::default().run(job) else {
+            panic!("a failed final save is reported");
+        };
+        let rescue = std::fs::read_dir(dir.path())
+            .expect("list")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| p.to_string_lossy().contains(".unsaved-"))
+            .expect("a rescue file");
+        assert!(message.contains(&rescue.display().to_string()));
+        let rescued = store::unlock(&rescue, &Credential::Password(password)).expect("opens");
+        assert_eq!(rescued.vault.boxes[0].name, "Precious");
+        assert_eq!(
+            std::fs::read(&path).expect("read"),
+            b"someone else wrote this"
+        );
+    }
 }
