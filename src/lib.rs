@@ -10,3 +10,4 @@ pub mod settings;
 pub mod store;
 pub mod ui;
 pub mod vault;
+pub mod wallet;
