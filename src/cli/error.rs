@@ -7,6 +7,9 @@ use crate::crypto::CryptoError;
 use crate::crypto::recovery::RecoveryCodeError;
 use crate::store::{FormatError, StoreError};
 use crate::vault::VaultError;
+use crate::wallet::bip21::Bip21Error;
+use crate::wallet::watch_only::WatchOnlyError;
+use crate::wallet::{MnemonicProblem, WalletError};
 
 /// A failed command. [`CliError::exit_code`] gives the process exit code.
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +52,18 @@ pub enum CliError {
     Crypto(#[from] CryptoError),
     #[error("failed to write the output: {0}")]
     Output(io::Error),
+    #[error("the seed phrase is not valid: {0}")]
+    SeedPhrase(#[from] MnemonicProblem),
+    #[error("failed to read the {0} from standard input: it ended first (one per line)")]
+    MissingLine(&'static str),
+    #[error("failed to read a secret: {0}")]
+    ReadSecret(io::Error),
+    #[error(transparent)]
+    Wallet(#[from] WalletError),
+    #[error("{0}")]
+    WatchOnly(#[from] WatchOnlyError),
+    #[error("failed to build the payment URI: {0}")]
+    PaymentUri(#[from] Bip21Error),
 }
 
 impl CliError {

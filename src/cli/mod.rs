@@ -1,5 +1,5 @@
-//! The command line: `create`, `ls`, `show`, `add`, `passwd` (DESIGN.md
-//! "Command line"). Exit codes: 0 ok, 1 other error, 2 wrong password or
+//! The command line: `create`, `ls`, `show`, `add`, `passwd` and `wallet`
+//! (DESIGN.md "Command line"). Exit codes: 0 ok, 1 other error, 2 wrong password or
 //! recovery code, 3 damaged or unreadable file.
 //!
 //! Each command reads its passwords through [`input::Prompter`], works on
@@ -11,12 +11,14 @@ mod error;
 mod fields;
 mod input;
 mod render;
+mod wallet;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
 pub use error::CliError;
+pub use wallet::WalletCommand;
 
 /// Qvault: a password manager for passwords and crypto keys.
 #[derive(Debug, Parser)]
@@ -74,13 +76,38 @@ pub enum Command {
         #[arg(long)]
         recovery: bool,
     },
+    /// BIP39 seed phrases, account keys, descriptors and addresses (no vault needed).
+    Wallet {
+        #[command(subcommand)]
+        command: WalletCommand,
+    },
 }
 
 /// Runs a command; returns the process exit code.
 pub fn run(command: Command, vault: Option<PathBuf>, password_stdin: bool) -> i32 {
+    // Wallet commands open no vault and read their own secrets, so they
+    // must not hold standard input through a password prompter.
+    let result = match command {
+        Command::Wallet { command } => wallet::run(command),
+        command => run_vault_command(command, vault, password_stdin),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(err) => {
+            eprintln!("qvault: {err}");
+            err.exit_code()
+        }
+    }
+}
+
+fn run_vault_command(
+    command: Command,
+    vault: Option<PathBuf>,
+    password_stdin: bool,
+) -> Result<(), CliError> {
     let path = vault.unwrap_or_else(crate::paths::default_vault_path);
     let mut prompter = input::Prompter::new(password_stdin);
-    let result = match command {
+    match command {
         Command::Create => commands::create(&path, &mut prompter),
         Command::Ls { box_name } => commands::ls(&path, &mut prompter, box_name.as_deref()),
         Command::Show { name, reveal } => commands::show(&path, &mut prompter, &name, reveal),
@@ -90,12 +117,6 @@ pub fn run(command: Command, vault: Option<PathBuf>, password_stdin: bool) -> i3
             fields,
         } => commands::add(&path, &mut prompter, &box_name, kind.as_deref(), &fields),
         Command::Passwd { recovery } => commands::passwd(&path, &mut prompter, recovery),
-    };
-    match result {
-        Ok(()) => 0,
-        Err(err) => {
-            eprintln!("qvault: {err}");
-            err.exit_code()
-        }
+        Command::Wallet { command } => wallet::run(command),
     }
 }
