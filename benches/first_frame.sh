@@ -26,7 +26,10 @@ mapped_ms() { # NAME CMD...
   local name=$1; shift
   local start; start=$(now_ns)
   "$@" >/dev/null 2>&1 & local pid=$!
-  until xwininfo -name "$name" 2>/dev/null | grep -q 'IsViewable'; do :; done
+  local deadline=$(( start + 20000000000 ))
+  until xwininfo -name "$name" 2>/dev/null | grep -q 'IsViewable'; do
+    if [ "$(now_ns)" -gt "$deadline" ]; then echo "$name: no window in 20 s" >&2; break; fi
+  done
   local end; end=$(now_ns)
   kill $pid 2>/dev/null; wait $pid 2>/dev/null
   echo $(( (end - start) / 1000000 ))

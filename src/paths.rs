@@ -25,3 +25,17 @@ pub fn settings_path() -> PathBuf {
         .map_or_else(|| PathBuf::from("."), |d| d.config_dir().to_owned())
         .join("settings.json")
 }
+
+/// The user's home folder, where "Save as" pickers start; the current
+/// folder when the platform names none.
+pub fn home_dir() -> PathBuf {
+    directories::UserDirs::new().map_or_else(|| PathBuf::from("."), |d| d.home_dir().to_owned())
+}
+
+/// The nearest existing folder at or above `dir`, so a picker never opens on
+/// a folder that is not there yet (a first run before the data folder exists).
+pub fn existing_ancestor(dir: &std::path::Path) -> PathBuf {
+    dir.ancestors()
+        .find(|d| d.is_dir())
+        .map_or_else(home_dir, std::path::Path::to_path_buf)
+}

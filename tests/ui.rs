@@ -226,7 +226,7 @@ fn add_a_login_and_a_crypto_backup(harness: &mut Harness<'_, QvaultApp>) {
     // A Passwords secret.
     create_box(harness, "Logins", "Passwords");
     click(harness, "New secret");
-    type_into(harness, "Issuer", "example.org");
+    type_into(harness, "Site or app", "example.org");
     type_into(harness, "Username", "alice");
     type_into(harness, "Password", "S3cret-pass!");
     click(harness, "Save");

@@ -153,7 +153,7 @@ mod tests {
         let (vault_box, secret) = login();
         let masked = secret_details(&vault_box, &secret, false);
         let masked = masked.as_str();
-        assert!(masked.contains("Issuer: example.org\nUsername: ann\nPassword: ********\n"));
+        assert!(masked.contains("Site or app: example.org\nUsername: ann\nPassword: ********\n"));
         assert!(masked.contains("api: visible-value\nkey: ********\n"));
         assert!(masked.contains("legacy: ********\n"), "{masked}");
         for secret_value in ["Zq!9", "hidden-value", "imported-secret"] {

@@ -25,6 +25,7 @@ pub(crate) struct GeneratorTarget {
 struct QrView {
     label: String,
     value: Zeroizing<String>,
+    show_text: bool,
     texture: Option<egui::TextureHandle>,
     error: Option<String>,
 }
@@ -85,6 +86,12 @@ fn window(title: &str) -> egui::Window<'_> {
         .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
 }
 
+/// A dialog whose height changes with its options (the generator): pinned
+/// by its top edge so switching modes does not make it jump.
+fn top_window(title: &str) -> egui::Window<'_> {
+    window(title).anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
+}
+
 impl Dialogs {
     pub fn any_open(&self) -> bool {
         self.new_box.is_some()
@@ -116,7 +123,7 @@ impl Dialogs {
         self.settings = Some(SettingsDialog::default());
     }
 
-    pub fn show_qr(&mut self, ctx: &egui::Context, label: &str, value: &str) {
+    pub fn show_qr(&mut self, ctx: &egui::Context, label: &str, value: &str, show_text: bool) {
         let (texture, error) = match widgets::qr_texture(ctx, "field-qr", value) {
             Ok(texture) => (Some(texture), None),
             Err(e) => (None, Some(e.to_string())),
@@ -124,6 +131,7 @@ impl Dialogs {
         self.qr = Some(QrView {
             label: label.to_owned(),
             value: Zeroizing::new(value.to_owned()),
+            show_text,
             texture,
             error,
         });
@@ -197,6 +205,11 @@ impl Dialogs {
             if let Some(texture) = &qr.texture {
                 ui.add(egui::Image::new(texture).fit_to_exact_size(egui::vec2(340.0, 340.0)));
             }
+            if qr.show_text {
+                // Lets the user check the code shows what they meant to share.
+                ui.set_max_width(340.0);
+                ui.add(egui::Label::new(egui::RichText::new(qr.value.as_str()).monospace()).wrap());
+            }
             if let Some(error) = &qr.error {
                 ui.colored_label(ui.visuals().error_fg_color, error);
             }
@@ -226,7 +239,7 @@ impl Dialogs {
         };
         let mut close = false;
         let mut use_it = false;
-        window("Password generator").show(ctx, |ui| {
+        top_window("Password generator").show(ctx, |ui| {
             let before = generator.spec();
             generator.options_ui(ui);
             if generator.spec() != before {

@@ -69,6 +69,8 @@ pub(crate) enum Command {
     ShowQr {
         label: String,
         value: zeroize::Zeroizing<String>,
+        /// Print the value under the code too (false for a masked field).
+        show_text: bool,
     },
     OpenSettings,
     OpenGenerator {
@@ -356,14 +358,27 @@ impl QvaultApp {
 
     /// Asks the user for a path with the in-window file dialog.
     pub(crate) fn pick_file(&mut self, purpose: FilePurpose) {
+        let (title, start, file_name) = match &purpose {
+            FilePurpose::NewVaultLocation => (
+                "Where should the new vault live?",
+                crate::paths::data_dir(),
+                "vault.qvault",
+            ),
+            FilePurpose::OpenVault => ("Open a vault file", crate::paths::data_dir(), ""),
+            FilePurpose::SaveQrPng(_) => (
+                "Save the QR code as PNG",
+                crate::paths::home_dir(),
+                "qr-code.png",
+            ),
+        };
+        let config = self.file_dialog.config_mut();
+        config.title = Some(title.to_owned());
+        config.initial_directory = crate::paths::existing_ancestor(&start);
+        config.opening_mode = egui_file_dialog::OpeningMode::AlwaysInitialDir;
+        config.default_file_name = file_name.to_owned();
         match &purpose {
-            FilePurpose::NewVaultLocation => {
-                self.file_dialog.config_mut().default_file_name = "vault.qvault".into();
-                self.file_dialog.save_file();
-            }
             FilePurpose::OpenVault => self.file_dialog.pick_file(),
-            FilePurpose::SaveQrPng(_) => {
-                self.file_dialog.config_mut().default_file_name = "qr-code.png".into();
+            FilePurpose::NewVaultLocation | FilePurpose::SaveQrPng(_) => {
                 self.file_dialog.save_file();
             }
         }
@@ -399,7 +414,11 @@ impl QvaultApp {
                 };
                 self.set_status(message);
             }
-            Command::ShowQr { label, value } => self.dialogs.show_qr(ctx, &label, &value),
+            Command::ShowQr {
+                label,
+                value,
+                show_text,
+            } => self.dialogs.show_qr(ctx, &label, &value, show_text),
             Command::OpenSettings => self.dialogs.open_settings(),
             Command::OpenGenerator { target } => self.dialogs.open_generator(target),
             Command::Send(job) => {

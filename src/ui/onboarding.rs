@@ -314,8 +314,11 @@ impl UnlockScreen {
         } else {
             widgets::secret_field(ui, "Master password", &mut self.password, false)
         };
-        if std::mem::take(&mut self.focus) {
+        if self.focus {
             response.request_focus();
+            // Keep asking until the window itself has keyboard focus: a
+            // request made before the platform focuses the window is lost.
+            self.focus = !ui.input(|i| i.focused);
         }
         let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         ui.horizontal(|ui| {

@@ -292,7 +292,13 @@ impl Session {
             }
         });
         ui.separator();
-        let revealed = &mut self.revealed;
+        // The value column takes what the label and button columns leave, so
+        // long values (addresses, keys, notes) wrap at a readable width.
+        let mut rows = FieldRows {
+            revealed: &mut self.revealed,
+            commands,
+            value_width: (ui.available_width() - 320.0).max(160.0),
+        };
         egui::Grid::new("fields")
             .num_columns(3)
             .spacing([12.0, 8.0])
@@ -300,15 +306,7 @@ impl Session {
                 for spec in kind.fields() {
                     let value = secret.content.get(spec.key);
                     if !value.is_empty() {
-                        field_row_ui(
-                            ui,
-                            spec.label,
-                            spec.key,
-                            value,
-                            spec.hidden,
-                            revealed,
-                            commands,
-                        );
+                        field_row_ui(ui, &mut rows, spec.label, spec.key, value, spec.hidden);
                     }
                 }
                 for list in kind.lists() {
@@ -330,15 +328,7 @@ impl Session {
                                     spec.label.to_lowercase()
                                 );
                                 let key = format!("{}.{n}.{}", list.key, spec.key);
-                                field_row_ui(
-                                    ui,
-                                    &label,
-                                    &key,
-                                    value,
-                                    spec.hidden,
-                                    revealed,
-                                    commands,
-                                );
+                                field_row_ui(ui, &mut rows, &label, &key, value, spec.hidden);
                             }
                         }
                     }
@@ -347,12 +337,11 @@ impl Session {
                     let key = format!("custom.{n}");
                     field_row_ui(
                         ui,
+                        &mut rows,
                         &field.name,
                         &key,
                         field.value.as_str(),
                         field.hidden,
-                        revealed,
-                        commands,
                     );
                 }
             });
@@ -421,20 +410,34 @@ fn subtitle(kind: BoxKind, content: &SecretContent) -> String {
     content.get(key).to_owned()
 }
 
+/// What every row of the detail grid shares.
+struct FieldRows<'a> {
+    revealed: &'a mut std::collections::HashSet<String>,
+    commands: &'a mut Vec<Command>,
+    value_width: f32,
+}
+
 /// One read-only field: label, value (masked when hidden), Show, Copy, QR.
 fn field_row_ui(
     ui: &mut egui::Ui,
+    rows: &mut FieldRows<'_>,
     label: &str,
     key: &str,
     value: &str,
     hidden: bool,
-    revealed: &mut std::collections::HashSet<String>,
-    commands: &mut Vec<Command>,
 ) {
+    let FieldRows {
+        revealed,
+        commands,
+        value_width,
+    } = rows;
     ui.label(egui::RichText::new(label).strong());
     let shown = !hidden || revealed.contains(key);
     let text = if shown { value } else { MASK };
-    ui.add(egui::Label::new(egui::RichText::new(text).monospace()).wrap());
+    ui.scope(|ui| {
+        ui.set_width(*value_width);
+        ui.add(egui::Label::new(egui::RichText::new(text).monospace()).wrap());
+    });
     ui.horizontal(|ui| {
         if hidden {
             let toggle = if shown { "Hide" } else { "Show" };
@@ -456,6 +459,7 @@ fn field_row_ui(
             commands.push(Command::ShowQr {
                 label: label.to_owned(),
                 value: Zeroizing::new(value.to_owned()),
+                show_text: shown,
             });
         }
     });

@@ -80,7 +80,7 @@ const fn multiline(key: &'static str, label: &'static str, hidden: bool) -> Fiel
 const NOTES: FieldSpec = multiline("notes", "Notes", false);
 
 const PASSWORDS: &[FieldSpec] = &[
-    plain("issuer", "Issuer"),
+    plain("issuer", "Site or app"),
     plain("username", "Username"),
     password("password", "Password"),
     plain("email", "Email"),
