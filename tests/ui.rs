@@ -1,71 +1,18 @@
 //! The window driven through its accessibility tree with `egui_kittest`, by
 //! the labels a user (or a screen reader) sees.
 
-use std::path::Path;
-use std::time::Duration;
+mod common;
 
+use common::ui::{
+    app_harness, click, create_box, has_label, step_until, type_into, unlock_with_password,
+};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{By, Queryable};
-use qvault::settings::Settings;
+use egui_kittest::kittest::Queryable;
 use qvault::ui::QvaultApp;
 
 const PASSWORD: &str = "correct horse battery staple 42";
 const NEW_PASSWORD: &str = "a brand new passphrase for 2026";
-
-fn app_harness(dir: &Path) -> Harness<'static, QvaultApp> {
-    let vault = dir.join("vault.qvault");
-    let settings_path = dir.join("settings.json");
-    Harness::builder()
-        .with_size(egui::vec2(1280.0, 900.0))
-        .build_eframe(move |cc| {
-            QvaultApp::new(
-                &cc.egui_ctx,
-                Settings::default(),
-                settings_path,
-                Some(vault),
-            )
-            .expect("the worker thread starts")
-        })
-}
-
-/// Steps frames until `done` holds (the worker answers on its own thread).
-fn step_until(
-    harness: &mut Harness<'_, QvaultApp>,
-    what: &str,
-    done: impl Fn(&Harness<'_, QvaultApp>) -> bool,
-) {
-    for _ in 0..1500 {
-        harness.step();
-        if done(harness) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("timed out waiting for {what}");
-}
-
-fn has_label(harness: &Harness<'_, QvaultApp>, label: &str) -> bool {
-    harness.query_by_label(label).is_some()
-}
-
-fn click(harness: &mut Harness<'_, QvaultApp>, label: &str) {
-    harness.get_by_label(label).click();
-    harness.run_steps(3);
-}
-
-fn type_into(harness: &mut Harness<'_, QvaultApp>, label: &str, text: &str) {
-    let is_input = |node: &egui_kittest::kittest::AccessKitNode<'_>| {
-        matches!(
-            node.role(),
-            Role::TextInput | Role::PasswordInput | Role::MultilineTextInput
-        )
-    };
-    let node = harness.get(By::new().label(label).predicate(is_input));
-    node.focus();
-    node.type_text(text);
-    harness.run_steps(2);
-}
 
 fn recovery_code_on_screen(harness: &Harness<'_, QvaultApp>) -> String {
     harness
@@ -73,24 +20,6 @@ fn recovery_code_on_screen(harness: &Harness<'_, QvaultApp>) -> String {
         .filter_map(|node| node.value())
         .find(|v| v.len() == 39 && v.matches('-').count() == 7)
         .expect("the recovery code is shown")
-}
-
-fn create_box(harness: &mut Harness<'_, QvaultApp>, name: &str, kind_label: &str) {
-    click(harness, "New box");
-    type_into(harness, "Box name", name);
-    if kind_label != "Passwords" {
-        harness.get_by_label("Type").click();
-        harness.run_steps(3);
-        click(harness, kind_label);
-    }
-    click(harness, "Create box");
-}
-
-fn unlock_with_password(harness: &mut Harness<'_, QvaultApp>, password: &str) {
-    type_into(harness, "Master password", password);
-    click(harness, "Unlock");
-    step_until(harness, "the vault to unlock", |h| h.state().is_unlocked());
-    harness.run_steps(3);
 }
 
 #[test]

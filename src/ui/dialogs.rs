@@ -77,9 +77,11 @@ pub(crate) struct Dialogs {
     qr: Option<QrView>,
     generator: Option<Generator>,
     settings: Option<SettingsDialog>,
+    new_wallet: Option<super::wallet::NewWallet>,
+    watch_only: Option<super::wallet::WatchOnlyView>,
 }
 
-fn window(title: &str) -> egui::Window<'_> {
+pub(super) fn window(title: &str) -> egui::Window<'_> {
     egui::Window::new(title)
         .collapsible(false)
         .resizable(false)
@@ -101,6 +103,16 @@ impl Dialogs {
             || self.qr.is_some()
             || self.generator.is_some()
             || self.settings.is_some()
+            || self.new_wallet.is_some()
+            || self.watch_only.is_some()
+    }
+
+    pub fn open_new_wallet(&mut self, box_id: Uuid) {
+        self.new_wallet = Some(super::wallet::NewWallet::new(box_id));
+    }
+
+    pub fn open_watch_only(&mut self) {
+        self.watch_only = Some(super::wallet::WatchOnlyView::new());
     }
 
     pub fn open_new_box(&mut self) {
@@ -192,6 +204,7 @@ impl Dialogs {
         if let Some(session) = session {
             self.generator_ui(ctx, Some(&mut *session), commands);
             self.box_dialogs_ui(ctx, session);
+            self.wallet_dialogs_ui(ctx, session, commands);
             self.settings_ui(ctx, settings, Some(session), commands);
         } else {
             self.generator_ui(ctx, None, commands);
@@ -290,6 +303,41 @@ impl Dialogs {
         }
         if close {
             self.generator = None;
+        }
+    }
+
+    fn wallet_dialogs_ui(
+        &mut self,
+        ctx: &egui::Context,
+        session: &mut Session,
+        commands: &mut Vec<Command>,
+    ) {
+        if let Some(view) = &mut self.watch_only
+            && !view.ui(ctx, commands)
+        {
+            self.watch_only = None;
+        }
+        let Some(wizard) = &mut self.new_wallet else {
+            return;
+        };
+        match wizard.ui(ctx) {
+            super::wallet::WizardOutcome::Open => {}
+            super::wallet::WizardOutcome::Cancelled => self.new_wallet = None,
+            super::wallet::WizardOutcome::Save(content) => {
+                let box_id = wizard.box_id();
+                session.commit_editor();
+                match session.vault.add_secret(box_id, *content) {
+                    Ok(id) => {
+                        session.selected_box = Some(box_id);
+                        session.selected_secret = Some(id);
+                        session.search.clear();
+                        session.changed();
+                        commands.push(Command::Status("The new wallet was saved".into()));
+                    }
+                    Err(e) => commands.push(Command::Status(format!("Not saved: {e}"))),
+                }
+                self.new_wallet = None;
+            }
         }
     }
 

@@ -9,6 +9,7 @@ mod onboarding;
 mod session;
 mod text;
 mod vault_view;
+mod wallet;
 mod widgets;
 mod worker;
 
@@ -86,6 +87,9 @@ pub(crate) enum Command {
     RenameBox(uuid::Uuid),
     DeleteBox(uuid::Uuid),
     DeleteSecret(uuid::Uuid, uuid::Uuid),
+    /// The new-wallet wizard for a Crypto Wallets box.
+    NewWallet(uuid::Uuid),
+    OpenWatchOnly,
     Status(String),
 }
 
@@ -375,7 +379,7 @@ impl QvaultApp {
         config.title = Some(title.to_owned());
         config.initial_directory = crate::paths::existing_ancestor(&start);
         config.opening_mode = egui_file_dialog::OpeningMode::AlwaysInitialDir;
-        config.default_file_name = file_name.to_owned();
+        file_name.clone_into(&mut config.default_file_name);
         match &purpose {
             FilePurpose::OpenVault => self.file_dialog.pick_file(),
             FilePurpose::NewVaultLocation | FilePurpose::SaveQrPng(_) => {
@@ -438,6 +442,8 @@ impl QvaultApp {
                 }
             }
             Command::DeleteBox(id) => self.dialogs.open_delete_box(id),
+            Command::NewWallet(box_id) => self.dialogs.open_new_wallet(box_id),
+            Command::OpenWatchOnly => self.dialogs.open_watch_only(),
             Command::DeleteSecret(box_id, secret_id) => {
                 self.dialogs.open_delete_secret(box_id, secret_id);
             }

@@ -23,6 +23,8 @@ pub(crate) struct Editor {
     pub draft: SecretContent,
     pub revealed: std::collections::HashSet<String>,
     pub focus_first: bool,
+    /// Why the last Save was refused (an invalid seed phrase).
+    pub problem: Option<String>,
 }
 
 /// Where the file stands relative to the model.
@@ -53,6 +55,8 @@ pub(crate) struct Session {
     /// Enter was pressed in the search field this frame.
     pub search_submitted: bool,
     pub revealed: std::collections::HashSet<String>,
+    /// The derived keys of the Crypto Wallets secret on view.
+    pub wallet: Option<super::wallet::WalletPanel>,
     pub save_state: SaveState,
     changed_at: Option<Instant>,
     /// Set after unlocking with the recovery code: a new password is due.
@@ -88,6 +92,7 @@ impl Session {
             focus_search: false,
             search_submitted: false,
             revealed: std::collections::HashSet::new(),
+            wallet: None,
             save_state: SaveState::Saved,
             changed_at: None,
             needs_new_password: recovery_code.is_some(),
@@ -205,6 +210,23 @@ impl Session {
         }
     }
 
+    /// The Save button and Ctrl+S: commits the draft unless it holds an
+    /// invalid seed phrase for a wallet, which is refused with the reason.
+    /// (Leaving the secret or locking still commits it as typed, so that
+    /// nothing typed is lost; the wallet panel then names the problem.)
+    pub fn save_editor(&mut self) {
+        if let Some(editor) = &mut self.editor {
+            let kind = self.vault.box_by_id(editor.box_id).map(|b| b.kind);
+            if let Some(problem) =
+                kind.and_then(|kind| super::wallet::draft_problem(kind, &editor.draft))
+            {
+                editor.problem = Some(problem);
+                return;
+            }
+        }
+        self.commit_editor();
+    }
+
     /// Writes the open draft into the vault, if any.
     pub fn commit_editor(&mut self) {
         let Some(mut editor) = self.editor.take() else {
@@ -246,7 +268,7 @@ impl Session {
             }
         }
         if ctx.input_mut(|i| i.consume_shortcut(&save)) {
-            self.commit_editor();
+            self.save_editor();
         }
         if !dialogs.any_open() && ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
             if self.editor.is_some() {
@@ -268,6 +290,7 @@ impl Session {
             draft: SecretContent::default(),
             revealed: std::collections::HashSet::new(),
             focus_first: true,
+            problem: None,
         });
     }
 
@@ -287,6 +310,7 @@ impl Session {
             draft: secret.content.clone(),
             revealed: std::collections::HashSet::new(),
             focus_first: false,
+            problem: None,
         });
     }
 

@@ -123,6 +123,13 @@ impl Session {
                     if ui.button("Generator").clicked() {
                         commands.push(Command::OpenGenerator { target: None });
                     }
+                    if ui
+                        .button("Watch-only")
+                        .on_hover_text("List the addresses of an xpub or descriptor")
+                        .clicked()
+                    {
+                        commands.push(Command::OpenWatchOnly);
+                    }
                     self.save_state_ui(ui);
                 });
             });
@@ -223,15 +230,27 @@ impl Session {
     }
 
     fn list_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        let _ = commands;
         let searching = !self.search.trim().is_empty();
         if searching {
             ui.heading("Search results");
         } else if let Some(vault_box) = self.selected_box.and_then(|id| self.vault.box_by_id(id)) {
             ui.heading(&vault_box.name);
             ui.label(egui::RichText::new(vault_box.kind.label()).weak());
-            if ui.button("New secret").on_hover_text("Ctrl+N").clicked() {
-                let id = vault_box.id;
+            let id = vault_box.id;
+            if vault_box.kind == BoxKind::CryptoWallets {
+                ui.horizontal(|ui| {
+                    if ui.button("New wallet").clicked() {
+                        commands.push(Command::NewWallet(id));
+                    }
+                    if ui
+                        .button("Import seed")
+                        .on_hover_text("Type or paste existing seed words (Ctrl+N)")
+                        .clicked()
+                    {
+                        self.new_secret(id);
+                    }
+                });
+            } else if ui.button("New secret").on_hover_text("Ctrl+N").clicked() {
                 self.new_secret(id);
             }
         } else {
@@ -345,6 +364,9 @@ impl Session {
                     );
                 }
             });
+        if kind == BoxKind::CryptoWallets {
+            super::wallet::panel_ui(ui, &mut self.wallet, secret, &mut self.revealed, commands);
+        }
         if edit {
             self.edit_secret(box_id, secret_id);
         }
@@ -376,6 +398,9 @@ impl Session {
                 .or_default();
             let owner = (editor.box_id, editor.secret_id);
             let response = edit_field_ui(ui, spec, value, &mut editor.revealed, owner, commands);
+            if spec.key == "seed" {
+                super::wallet::seed_check_ui(ui, kind, value.as_str());
+            }
             if n == 0 && std::mem::take(&mut editor.focus_first) {
                 response.request_focus();
             }
@@ -391,8 +416,11 @@ impl Session {
             submit |= ui.button("Save").on_hover_text("Enter or Ctrl+S").clicked();
             cancel = ui.button("Cancel").on_hover_text("Esc").clicked();
         });
+        if let Some(problem) = &editor.problem {
+            ui.colored_label(ui.visuals().error_fg_color, problem.as_str());
+        }
         if submit {
-            self.commit_editor();
+            self.save_editor();
         } else if cancel {
             self.editor = None;
         }
@@ -411,14 +439,14 @@ fn subtitle(kind: BoxKind, content: &SecretContent) -> String {
 }
 
 /// What every row of the detail grid shares.
-struct FieldRows<'a> {
-    revealed: &'a mut std::collections::HashSet<String>,
-    commands: &'a mut Vec<Command>,
-    value_width: f32,
+pub(super) struct FieldRows<'a> {
+    pub revealed: &'a mut std::collections::HashSet<String>,
+    pub commands: &'a mut Vec<Command>,
+    pub value_width: f32,
 }
 
 /// One read-only field: label, value (masked when hidden), Show, Copy, QR.
-fn field_row_ui(
+pub(super) fn field_row_ui(
     ui: &mut egui::Ui,
     rows: &mut FieldRows<'_>,
     label: &str,

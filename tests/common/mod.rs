@@ -3,6 +3,8 @@
 
 #![allow(dead_code, reason = "each test file uses a different part")]
 
+pub mod ui;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
