@@ -31,7 +31,9 @@ impl Session {
                 self.list_ui(ui, commands);
             });
         egui::CentralPanel::default().show(ui, |ui| {
+            // One scroll position per secret: a newly chosen one starts at its top.
             egui::ScrollArea::vertical()
+                .id_salt(("detail", self.selected_secret))
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
                     if self.editor.is_some() {
@@ -316,7 +318,7 @@ impl Session {
         let mut rows = FieldRows {
             revealed: &mut self.revealed,
             commands,
-            value_width: (ui.available_width() - 320.0).max(160.0),
+            value_width: value_width(ui),
         };
         egui::Grid::new("fields")
             .num_columns(3)
@@ -436,6 +438,12 @@ fn subtitle(kind: BoxKind, content: &SecretContent) -> String {
         BoxKind::Notes | BoxKind::Custom => "",
     };
     content.get(key).to_owned()
+}
+
+/// The width of the value column of a detail grid: what the label column
+/// (about 130 points) and the buttons (Show, Copy, QR) leave.
+pub(super) fn value_width(ui: &egui::Ui) -> f32 {
+    (ui.available_width() - 260.0).max(160.0)
 }
 
 /// What every row of the detail grid shares.

@@ -188,7 +188,7 @@ pub(crate) fn panel_ui(
     let mut rows = FieldRows {
         revealed,
         commands,
-        value_width: (ui.available_width() - 320.0).max(160.0),
+        value_width: super::vault_view::value_width(ui),
     };
     let account = &derived.account;
     egui::Grid::new("wallet-keys")
@@ -229,10 +229,6 @@ pub(crate) fn panel_ui(
                 let label = format!("Address {i}");
                 field_row_ui(ui, &mut rows, &label, &label, address, false);
             }
-            if let Some(ethereum) = &derived.ethereum {
-                let label = "Ethereum address";
-                field_row_ui(ui, &mut rows, label, label, ethereum, false);
-            }
         });
     let more = u32::try_from(derived.receive.len()).unwrap_or(u32::MAX);
     if ui.button("Show more addresses").clicked() {
@@ -241,8 +237,16 @@ pub(crate) fn panel_ui(
             Err(e) => rows.commands.push(Command::Status(e.to_string())),
         }
     }
-    if derived.ethereum.is_some() {
-        ui.label(egui::RichText::new("The Ethereum address is at m/44'/60'/0'/0/0.").weak());
+    if let Some(ethereum) = &derived.ethereum {
+        ui.add_space(8.0);
+        ui.strong("Ethereum, first address (at m/44'/60'/0'/0/0)");
+        egui::Grid::new("wallet-ethereum")
+            .num_columns(3)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                let label = "Ethereum address";
+                field_row_ui(ui, &mut rows, label, label, ethereum, false);
+            });
     }
     if matches!(account.coin(), Coin::Bitcoin | Coin::BitcoinTestnet) {
         payment_request_ui(ui, &mut panel.request, &derived.receive, &mut rows);
@@ -367,6 +371,8 @@ pub(crate) struct NewWallet {
     passphrase: SecretText,
     step: Step,
     error: Option<String>,
+    /// Put the cursor in the first word field of the backup check.
+    focus_first: bool,
 }
 
 enum Step {
@@ -397,6 +403,7 @@ impl NewWallet {
             passphrase: SecretText::default(),
             step: Step::Options,
             error: None,
+            focus_first: false,
         }
     }
 
@@ -448,12 +455,10 @@ impl NewWallet {
             &mut self.passphrase,
             true,
         );
-        ui.label(
-            egui::RichText::new(
-                "A passphrase makes a different wallet from the same words. If you forget it, \
-                 the funds are lost: nobody, not even Qvault, can recover them.",
-            )
-            .small(),
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            "A passphrase makes a different wallet from the same words. If you forget it, \
+             the funds are lost: nobody, not even Qvault, can recover them.",
         );
         ui.add_space(8.0);
         let mut outcome = WizardOutcome::Open;
@@ -501,6 +506,7 @@ impl NewWallet {
             let Step::Words(phrase) = std::mem::replace(&mut self.step, Step::Options) else {
                 return outcome;
             };
+            self.focus_first = true;
             self.step = Step::Confirm {
                 phrase,
                 typed: vec![SecretText::default(); positions.len()],
@@ -523,14 +529,21 @@ impl NewWallet {
         ui.add_space(6.0);
         let words: Vec<&str> = phrase.words().collect();
         let mut all_right = true;
+        let mut entered = false;
         egui::Grid::new("confirm-words")
             .num_columns(3)
             .spacing([12.0, 6.0])
             .show(ui, |ui| {
-                for (position, entry) in positions.iter().zip(typed.iter_mut()) {
+                for (n, (position, entry)) in positions.iter().zip(typed.iter_mut()).enumerate() {
                     let label = ui.label(format!("Word {}", position + 1));
-                    ui.add(egui::TextEdit::singleline(entry).desired_width(160.0))
+                    let response = ui
+                        .add_sized([180.0, 22.0], egui::TextEdit::singleline(entry))
                         .labelled_by(label.id);
+                    if n == 0 && std::mem::take(&mut self.focus_first) {
+                        response.request_focus();
+                    }
+                    entered |=
+                        response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     let typed_word = entry.as_str().trim().to_lowercase();
                     let right = words.get(*position).is_some_and(|w| *w == typed_word);
                     all_right &= right;
@@ -549,7 +562,7 @@ impl NewWallet {
         let mut back = false;
         ui.horizontal(|ui| {
             let save = ui.add_enabled(all_right, egui::Button::new("Save wallet"));
-            if save.clicked() {
+            if save.clicked() || (entered && all_right) {
                 let mut content = SecretContent::default();
                 let name = self.name.trim();
                 content.set("name", if name.is_empty() { "Wallet" } else { name });
