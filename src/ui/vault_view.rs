@@ -418,6 +418,10 @@ impl Session {
             submit |= ui.button("Save").on_hover_text("Enter or Ctrl+S").clicked();
             cancel = ui.button("Cancel").on_hover_text("Esc").clicked();
         });
+        if editor.problem.is_some() {
+            // Recheck, so the refusal goes away once the words are fixed.
+            editor.problem = super::wallet::draft_problem(kind, &editor.draft);
+        }
         if let Some(problem) = &editor.problem {
             ui.colored_label(ui.visuals().error_fg_color, problem.as_str());
         }

@@ -614,12 +614,14 @@ pub(crate) struct WatchOnlyView {
     /// The address type chosen for a bare extended key; `None`: its own.
     kind: Option<AddressKind>,
     count: u32,
+    focus: bool,
 }
 
 impl WatchOnlyView {
     pub fn new() -> Self {
         Self {
             count: ADDRESS_PAGE,
+            focus: true,
             ..Self::default()
         }
     }
@@ -631,12 +633,16 @@ impl WatchOnlyView {
             ui.set_max_width(720.0);
             ui.label("Paste an xpub, ypub, zpub (or tpub, upub, vpub) or a descriptor.");
             let label = ui.label("Extended public key or descriptor");
-            ui.add(
-                egui::TextEdit::multiline(&mut self.text)
-                    .desired_rows(2)
-                    .desired_width(f32::INFINITY),
-            )
-            .labelled_by(label.id);
+            let response = ui
+                .add(
+                    egui::TextEdit::multiline(&mut self.text)
+                        .desired_rows(2)
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label.id);
+            if std::mem::take(&mut self.focus) {
+                response.request_focus();
+            }
             egui::ScrollArea::vertical()
                 .max_height(420.0)
                 .show(ui, |ui| self.addresses_ui(ui, commands));
