@@ -92,6 +92,7 @@ fn a_new_wallet_is_saved_only_after_three_words_of_the_backup_are_typed_back() {
     clear(&mut harness, "Wallet name");
     type_into(&mut harness, "Wallet name", "Savings");
     click(&mut harness, "12 words");
+    type_into(&mut harness, "BIP39 passphrase (optional)", "TREZOR");
     click(&mut harness, "Generate words");
     let words = words_on_screen(&harness);
     assert_eq!(words.len(), 12, "a numbered grid of 12 words");
@@ -156,14 +157,19 @@ fn a_new_wallet_is_saved_only_after_three_words_of_the_backup_are_typed_back() {
     assert!(has_label(&harness, "Wallets (1)"));
 
     // The wallet's keys, derived from the same words, are on screen.
+    // With the passphrase: a different wallet from the same words.
     let account = Account::from_phrase(
         &mnemonic::check(&phrase).expect("valid"),
-        "",
+        "TREZOR",
         Coin::Bitcoin,
         Purpose::Bip84,
         0,
     )
     .expect("derive");
+    assert!(
+        has_label(&harness, "BIP39 passphrase"),
+        "the passphrase was kept"
+    );
     assert!(has_label(&harness, &account.slip132_xpub()), "the zpub");
     let first = account.addresses(0, 1).expect("address").remove(0);
     assert!(has_label(&harness, &first), "receive address 0");
@@ -188,6 +194,7 @@ fn a_new_wallet_is_saved_only_after_three_words_of_the_backup_are_typed_back() {
         .expect("the wallet was saved");
     assert_eq!(secret.content.get("seed"), phrase);
     assert_eq!(secret.content.get("coin"), "Bitcoin");
+    assert_eq!(secret.content.get("passphrase"), "TREZOR");
 }
 
 #[test]
@@ -211,7 +218,7 @@ fn an_imported_seed_names_its_problem_is_refused_until_fixed_and_matches_the_vec
     click(&mut harness, "Save");
     assert!(
         harness
-            .query_by_label_contains("Not saved: the seed words are not a valid seed phrase")
+            .query_by_label_contains("Save refused: the seed words are not a valid seed phrase")
             .is_some(),
         "Save refuses an invalid phrase"
     );
@@ -232,6 +239,10 @@ fn an_imported_seed_names_its_problem_is_refused_until_fixed_and_matches_the_vec
         harness
             .query_by_label_contains("Valid 12-word BIP39 seed phrase")
             .is_some()
+    );
+    assert!(
+        harness.query_by_label_contains("Save refused").is_none(),
+        "the refusal goes once the words are right"
     );
     click(&mut harness, "Save");
     assert!(has_label(&harness, "Wallets (1)"));
@@ -281,6 +292,70 @@ fn watch_only_lists_the_addresses_of_a_zpub_without_any_seed() {
     clear(&mut harness, "Extended public key or descriptor");
     type_into(&mut harness, "Extended public key or descriptor", &zpub);
     assert!(has_label(&harness, &address));
+
+    // The same key read as legacy gives other addresses, from 1.
+    // The dialog grew with the list: let it settle before clicking in it.
+    harness.run_steps(5);
+    harness.get_by_label("Address type").click();
+    harness.run_steps(3);
+    click(&mut harness, "legacy (P2PKH)");
+    assert!(!has_label(&harness, &address));
+    assert!(
+        harness.query_all_by_label_contains("1").any(|node| node
+            .value()
+            .or_else(|| node.accesskit_node().label())
+            .is_some_and(|v| v.starts_with('1') && v.len() >= 26)),
+        "a legacy address"
+    );
+
+    // A descriptor pasted next lists its own type again, not the one chosen.
+    let (vector, ..) = bip84_vector();
+    let account = Account::from_phrase(
+        &mnemonic::check(&vector).expect("valid"),
+        "",
+        Coin::Bitcoin,
+        Purpose::Bip84,
+        0,
+    )
+    .expect("derive");
+    let descriptor = account.descriptor().expect("a descriptor");
+    clear(&mut harness, "Extended public key or descriptor");
+    type_into(
+        &mut harness,
+        "Extended public key or descriptor",
+        &descriptor,
+    );
+    assert!(
+        harness
+            .query_by_label_contains("cannot be changed")
+            .is_none(),
+        "no stale address type"
+    );
+    assert!(has_label(&harness, &address));
     click(&mut harness, "Close");
     assert!(!has_label(&harness, &address));
+}
+
+#[test]
+fn a_seed_in_crypto_backups_that_is_not_bip39_is_only_a_warning() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = unlocked_with_wallet_box(dir.path());
+    create_box(&mut harness, "Backups", "Crypto Backups");
+    click(&mut harness, "New secret");
+    type_into(&mut harness, "Name", "Paper key");
+    type_into(
+        &mut harness,
+        "Seed or private key",
+        "5HueCGU8rMjxEXxiPuD5BDku4MkFqeZyd4dZ1jvhTVqvbTLvyTJ",
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Warning: not a BIP39 seed phrase")
+            .is_some()
+    );
+    click(&mut harness, "Save");
+    assert!(
+        has_label(&harness, "Backups (1)"),
+        "saved despite the warning"
+    );
 }

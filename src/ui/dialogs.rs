@@ -108,7 +108,10 @@ impl Dialogs {
     }
 
     pub fn open_new_wallet(&mut self, box_id: Uuid) {
-        self.new_wallet = Some(super::wallet::NewWallet::new(box_id));
+        // Never replace words already on screen.
+        if self.new_wallet.is_none() {
+            self.new_wallet = Some(super::wallet::NewWallet::new(box_id));
+        }
     }
 
     pub fn open_watch_only(&mut self) {
@@ -197,7 +200,11 @@ impl Dialogs {
         commands: &mut Vec<Command>,
     ) {
         if ctx.input(|i| i.key_pressed(egui::Key::Escape)) && self.any_open() {
+            // Esc closes the dialogs, but not a new wallet's words: only its
+            // Cancel button throws them away.
+            let wizard = self.new_wallet.take();
             *self = Self::default();
+            self.new_wallet = wizard;
             return;
         }
         self.qr_ui(ctx, commands);
@@ -334,7 +341,10 @@ impl Dialogs {
                         session.changed();
                         commands.push(Command::Status("The new wallet was saved".into()));
                     }
-                    Err(e) => commands.push(Command::Status(format!("Not saved: {e}"))),
+                    Err(e) => {
+                        wizard.failed(format!("Not saved: {e}"));
+                        return;
+                    }
                 }
                 self.new_wallet = None;
             }

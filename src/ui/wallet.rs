@@ -7,8 +7,7 @@
 //! addresses). The seed itself is read from the secret each time keys are
 //! derived and dropped (zeroized) straight after.
 
-use rand::TryRngCore;
-use rand::rngs::OsRng;
+use rand::SeedableRng;
 use uuid::Uuid;
 
 use super::Command;
@@ -27,7 +26,7 @@ const ADDRESS_PAGE: u32 = 10;
 const CHECKED_WORDS: usize = 3;
 
 /// The wallet panel under a Crypto Wallets secret: which account is shown
-/// and what was derived for it.
+/// and what was derived for it (public data only, computed on change).
 pub(crate) struct WalletPanel {
     /// The secret (and its version) the panel was made for.
     secret: (Uuid, i64),
@@ -37,14 +36,18 @@ pub(crate) struct WalletPanel {
     derived: Result<Derived, String>,
     /// The (coin, purpose, account) `derived` belongs to.
     derived_for: (Coin, Purpose, u32),
+    /// The first Ethereum address of the seed (m/44'/60'/0'/0/0).
+    ethereum: Option<String>,
+    /// What was assumed about the secret's `coin` or `account` text.
+    assumed: Vec<String>,
     request: PaymentRequest,
 }
 
 struct Derived {
     account: Account,
+    /// (label, value) rows: fingerprint, path, account keys, descriptors.
+    keys: Vec<(String, String)>,
     receive: Vec<String>,
-    /// The first Ethereum address of the same seed, for a non-Ethereum wallet.
-    ethereum: Option<String>,
 }
 
 #[derive(Default)]
@@ -61,8 +64,50 @@ fn checked_seed(content: &SecretContent) -> Result<wallet::SeedPhrase, MnemonicP
 }
 
 impl WalletPanel {
-    /// Coin, script type and account index of the account shown.
-    fn controls_ui(&mut self, ui: &mut egui::Ui) {
+    fn new(secret: &Secret) -> Self {
+        let content = &secret.content;
+        let mut assumed = Vec::new();
+        let coin_text = content.get("coin").trim();
+        let coin = Coin::parse(coin_text).unwrap_or_else(|| {
+            if !coin_text.is_empty() {
+                assumed.push(format!(
+                    "Qvault derives no keys for the coin \u{201c}{coin_text}\u{201d}; \
+                     showing Bitcoin. Choose another coin below."
+                ));
+            }
+            Coin::Bitcoin
+        });
+        let account_text = content.get("account").trim();
+        let account = account_text.parse().unwrap_or_else(|_| {
+            if !account_text.is_empty() {
+                assumed.push(format!(
+                    "The account \u{201c}{account_text}\u{201d} is not a number; showing account 0."
+                ));
+            }
+            0
+        });
+        let purpose = coin.default_purpose();
+        let ethereum = checked_seed(content).ok().and_then(|phrase| {
+            let seed = Seed::from_phrase(&phrase, content.get("passphrase"));
+            let eth = Account::derive(&seed, Coin::Ethereum, Purpose::Bip44, 0).ok()?;
+            eth.addresses(0, 1).ok()?.into_iter().next()
+        });
+        Self {
+            secret: (secret.id, secret.updated_ms),
+            coin,
+            purpose,
+            account,
+            derived: derive(content, coin, purpose, account),
+            derived_for: (coin, purpose, account),
+            ethereum,
+            assumed,
+            request: PaymentRequest::default(),
+        }
+    }
+
+    /// Coin, script type and account index of the account shown; true
+    /// while the account number is being dragged.
+    fn controls_ui(&mut self, ui: &mut egui::Ui) -> bool {
         ui.horizontal(|ui| {
             let label = ui.label("Coin");
             egui::ComboBox::from_id_salt("wallet-coin")
@@ -86,25 +131,13 @@ impl WalletPanel {
                 .labelled_by(label.id);
             let label = ui.label("Account");
             ui.add(egui::DragValue::new(&mut self.account).range(0..=wallet::MAX_INDEX))
-                .labelled_by(label.id);
-        });
-    }
-    fn new(secret: &Secret) -> Self {
-        let content = &secret.content;
-        let coin = Coin::parse(content.get("coin")).unwrap_or(Coin::Bitcoin);
-        let account = content.get("account").trim().parse().unwrap_or(0);
-        let purpose = coin.default_purpose();
-        Self {
-            secret: (secret.id, secret.updated_ms),
-            coin,
-            purpose,
-            account,
-            derived: derive(content, coin, purpose, account),
-            derived_for: (coin, purpose, account),
-            request: PaymentRequest::default(),
-        }
+                .labelled_by(label.id)
+                .dragged()
+        })
+        .inner
     }
 
+    /// Derives again when the coin, script type or account changed.
     fn refresh(&mut self, content: &SecretContent) {
         if !self.coin.purposes().contains(&self.purpose) {
             self.purpose = self.coin.default_purpose();
@@ -118,7 +151,7 @@ impl WalletPanel {
     }
 }
 
-/// Derives the account and its first addresses from the secret's seed.
+/// Derives the account, its keys and first addresses from the secret's seed.
 fn derive(
     content: &SecretContent,
     coin: Coin,
@@ -142,15 +175,30 @@ fn derive(
     let receive = account
         .addresses(0, ADDRESS_PAGE)
         .map_err(|e| e.to_string())?;
-    let ethereum = (coin != Coin::Ethereum)
-        .then(|| Account::derive(&seed, Coin::Ethereum, Purpose::Bip44, 0))
-        .and_then(Result::ok)
-        .and_then(|eth| eth.addresses(0, 1).ok())
-        .and_then(|list| list.into_iter().next());
+    let mut keys = vec![
+        (
+            "Master fingerprint".to_owned(),
+            account.master_fingerprint(),
+        ),
+        ("Derivation path".to_owned(), account.path()),
+    ];
+    let xpub = account.xpub();
+    let slip132 = account.slip132_xpub();
+    let prefix = |key: &str| key.get(..4).unwrap_or("Account key").to_owned();
+    if slip132 != xpub {
+        keys.push((prefix(&slip132), slip132));
+    }
+    keys.push((prefix(&xpub), xpub));
+    if let Some(descriptor) = account.descriptor() {
+        keys.push(("Receive descriptor".to_owned(), descriptor));
+    }
+    if let Some(descriptor) = account.change_descriptor() {
+        keys.push(("Change descriptor".to_owned(), descriptor));
+    }
     Ok(Derived {
         account,
+        keys,
         receive,
-        ethereum,
     })
 }
 
@@ -176,8 +224,13 @@ pub(crate) fn panel_ui(
     ui.label(
         egui::RichText::new("Derived from the seed while the vault is open; never stored.").weak(),
     );
-    panel.controls_ui(ui);
-    panel.refresh(&secret.content);
+    for note in &panel.assumed {
+        ui.colored_label(ui.visuals().warn_fg_color, note.as_str());
+    }
+    // Stretching the seed takes a few milliseconds: not on every frame of a drag.
+    if !panel.controls_ui(ui) {
+        panel.refresh(&secret.content);
+    }
     let derived = match &mut panel.derived {
         Ok(derived) => derived,
         Err(problem) => {
@@ -195,24 +248,8 @@ pub(crate) fn panel_ui(
         .num_columns(3)
         .spacing([12.0, 8.0])
         .show(ui, |ui| {
-            let mut row = |ui: &mut egui::Ui, label: &str, value: &str| {
+            for (label, value) in &derived.keys {
                 field_row_ui(ui, &mut rows, label, label, value, false);
-            };
-            row(ui, "Master fingerprint", &account.master_fingerprint());
-            row(ui, "Derivation path", &account.path());
-            let xpub = account.xpub();
-            let slip132 = account.slip132_xpub();
-            if slip132 != xpub {
-                let prefix = slip132.get(..4).unwrap_or("SLIP-132 key");
-                row(ui, prefix, &slip132);
-            }
-            let prefix = xpub.get(..4).unwrap_or("xpub");
-            row(ui, prefix, &xpub);
-            if let Some(descriptor) = account.descriptor() {
-                row(ui, "Receive descriptor", &descriptor);
-            }
-            if let Some(descriptor) = account.change_descriptor() {
-                row(ui, "Change descriptor", &descriptor);
             }
         });
     ui.add_space(8.0);
@@ -237,7 +274,11 @@ pub(crate) fn panel_ui(
             Err(e) => rows.commands.push(Command::Status(e.to_string())),
         }
     }
-    if let Some(ethereum) = &derived.ethereum {
+    if let Some(ethereum) = panel
+        .ethereum
+        .as_ref()
+        .filter(|_| account.coin() != Coin::Ethereum)
+    {
         ui.add_space(8.0);
         ui.strong("Ethereum, first address (at m/44'/60'/0'/0/0)");
         egui::Grid::new("wallet-ethereum")
@@ -355,8 +396,8 @@ pub(crate) fn draft_problem(kind: BoxKind, draft: &SecretContent) -> Option<Stri
     match checked_seed(draft) {
         Ok(_) | Err(MnemonicProblem::Empty) => None,
         Err(problem) => Some(format!(
-            "Not saved: the seed words are not a valid seed phrase ({problem}). \
-             Correct them, or clear the field."
+            "Save refused: the seed words are not a valid seed phrase ({problem}). \
+             Correct them, or clear the field. (Leaving this secret keeps them as typed.)"
         )),
     }
 }
@@ -409,6 +450,11 @@ impl NewWallet {
 
     pub fn box_id(&self) -> Uuid {
         self.box_id
+    }
+
+    /// Shows why the wallet could not be saved; the wizard stays open.
+    pub fn failed(&mut self, error: String) {
+        self.error = Some(error);
     }
 
     pub fn ui(&mut self, ctx: &egui::Context) -> WizardOutcome {
@@ -484,8 +530,9 @@ impl NewWallet {
             return WizardOutcome::Open;
         };
         ui.label(
-            "Write these words down on paper, in order, and keep them offline. \
-             They are shown once; anyone who has them can spend the funds.",
+            "Write these words down on paper, in order, and keep them offline: they are \
+             the wallet. Anyone who has them can spend the funds. Next you type three of \
+             them back.",
         );
         ui.add_space(6.0);
         words_grid(ui, phrase);
@@ -500,7 +547,10 @@ impl NewWallet {
         });
         if next {
             let count = phrase.word_count();
-            let mut rng = OsRng.unwrap_err();
+            let Ok(mut rng) = rand::rngs::StdRng::try_from_os_rng() else {
+                self.error = Some("The operating system's random source failed".into());
+                return outcome;
+            };
             let mut positions = rand::seq::index::sample(&mut rng, count, CHECKED_WORDS).into_vec();
             positions.sort_unstable();
             let Step::Words(phrase) = std::mem::replace(&mut self.step, Step::Options) else {
@@ -544,8 +594,10 @@ impl NewWallet {
                     }
                     entered |=
                         response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                    let typed_word = entry.as_str().trim().to_lowercase();
-                    let right = words.get(*position).is_some_and(|w| *w == typed_word);
+                    let typed_word = entry.as_str().trim();
+                    let right = words
+                        .get(*position)
+                        .is_some_and(|w| w.eq_ignore_ascii_case(typed_word));
                     all_right &= right;
                     if right {
                         ui.colored_label(egui::Color32::from_rgb(40, 150, 60), "correct");
@@ -610,11 +662,47 @@ fn words_grid(ui: &mut egui::Ui, phrase: &wallet::SeedPhrase) {
 /// The watch-only tool: addresses of a pasted xpub/ypub/zpub or descriptor.
 #[derive(Default)]
 pub(crate) struct WatchOnlyView {
-    text: String,
+    /// What was pasted; zeroizing, since a private key may be pasted by mistake.
+    text: SecretText,
     /// The address type chosen for a bare extended key; `None`: its own.
     kind: Option<AddressKind>,
     count: u32,
     focus: bool,
+    /// What `text`, `kind` and `count` give, computed when one changes.
+    listed: Option<Result<WatchList, String>>,
+}
+
+struct WatchList {
+    description: String,
+    /// A bare extended key, whose address type can be chosen.
+    bare_key: bool,
+    kind: AddressKind,
+    descriptor: Option<String>,
+    /// (label, path, address)
+    addresses: Vec<(String, String, String)>,
+}
+
+fn watch_list(text: &str, kind: Option<AddressKind>, count: u32) -> Result<WatchList, String> {
+    let mut watch = watch_only::parse(text).map_err(|e| e.to_string())?;
+    if let Some(kind) = kind
+        && kind != watch.address_kind()
+    {
+        watch = watch.with_address_kind(kind).map_err(|e| e.to_string())?;
+    }
+    let addresses = watch
+        .addresses(0, count)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .zip(0u32..)
+        .map(|(address, i)| (format!("Address {i}"), watch.address_path(i), address))
+        .collect();
+    Ok(WatchList {
+        description: watch.description(),
+        bare_key: !text.contains('('),
+        kind: watch.address_kind(),
+        descriptor: watch.descriptor(),
+        addresses,
+    })
 }
 
 impl WatchOnlyView {
@@ -643,6 +731,12 @@ impl WatchOnlyView {
             if std::mem::take(&mut self.focus) {
                 response.request_focus();
             }
+            if response.changed() {
+                // A new key lists its own kind of address from the start.
+                self.kind = None;
+                self.count = ADDRESS_PAGE;
+                self.listed = None;
+            }
             egui::ScrollArea::vertical()
                 .max_height(420.0)
                 .show(ui, |ui| self.addresses_ui(ui, commands));
@@ -654,28 +748,28 @@ impl WatchOnlyView {
     }
 
     fn addresses_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        if self.text.trim().is_empty() {
+        if self.text.as_str().trim().is_empty() {
             return;
         }
-        let parsed = watch_only::parse(&self.text).and_then(|w| match self.kind {
-            Some(kind) if kind != w.address_kind() => w.with_address_kind(kind),
-            _ => Ok(w),
-        });
-        let watch = match parsed {
-            Ok(watch) => watch,
+        let (text, kind, count) = (self.text.as_str(), self.kind, self.count);
+        let listed = self
+            .listed
+            .get_or_insert_with(|| watch_list(text, kind, count));
+        let list = match listed {
+            Ok(list) => list,
             Err(e) => {
-                ui.colored_label(ui.visuals().error_fg_color, e.to_string());
+                ui.colored_label(ui.visuals().error_fg_color, e.as_str());
                 return;
             }
         };
-        ui.label(watch.description());
-        if !self.text.contains('(') {
-            // A bare extended key: any address type can be listed from it.
-            let mut kind = watch.address_kind();
+        ui.label(list.description.as_str());
+        let mut changed = false;
+        if list.bare_key {
+            let mut chosen = list.kind;
             ui.horizontal(|ui| {
                 let label = ui.label("Address type");
                 egui::ComboBox::from_id_salt("watch-kind")
-                    .selected_text(kind.name())
+                    .selected_text(chosen.name())
                     .show_ui(ui, |ui| {
                         for option in [
                             AddressKind::P2pkh,
@@ -684,23 +778,17 @@ impl WatchOnlyView {
                             AddressKind::P2tr,
                             AddressKind::CashAddr,
                         ] {
-                            ui.selectable_value(&mut kind, option, option.name());
+                            ui.selectable_value(&mut chosen, option, option.name());
                         }
                     })
                     .response
                     .labelled_by(label.id);
             });
-            if kind != watch.address_kind() {
-                self.kind = Some(kind);
+            if chosen != list.kind {
+                self.kind = Some(chosen);
+                changed = true;
             }
         }
-        let addresses = match watch.addresses(0, self.count) {
-            Ok(list) => list,
-            Err(e) => {
-                ui.colored_label(ui.visuals().error_fg_color, e.to_string());
-                return;
-            }
-        };
         let mut revealed = std::collections::HashSet::new();
         let mut rows = FieldRows {
             revealed: &mut revealed,
@@ -711,24 +799,19 @@ impl WatchOnlyView {
             .num_columns(3)
             .spacing([12.0, 6.0])
             .show(ui, |ui| {
-                if let Some(descriptor) = watch.descriptor() {
-                    field_row_ui(
-                        ui,
-                        &mut rows,
-                        "Descriptor",
-                        "Descriptor",
-                        &descriptor,
-                        false,
-                    );
+                if let Some(descriptor) = &list.descriptor {
+                    field_row_ui(ui, &mut rows, "Descriptor", "Descriptor", descriptor, false);
                 }
-                for (i, address) in addresses.iter().enumerate() {
-                    let label = format!("Address {i}");
-                    let path = watch.address_path(u32::try_from(i).unwrap_or(u32::MAX));
-                    field_row_ui(ui, &mut rows, &label, &path, address, false);
+                for (label, path, address) in &list.addresses {
+                    field_row_ui(ui, &mut rows, label, path, address, false);
                 }
             });
         if ui.button("Show more addresses").clicked() {
             self.count = self.count.saturating_add(ADDRESS_PAGE);
+            changed = true;
+        }
+        if changed {
+            self.listed = None;
         }
     }
 }
