@@ -290,6 +290,11 @@ fn create_uses_the_default_path_and_refuses_an_existing_vault() {
 
     let created = qvault(home.path(), &["create"], &lines(&["pw", "pw"]));
     assert_eq!(created.code, 0, "{}", created.stderr);
+    assert!(
+        created.stderr.contains("this master password is weak"),
+        "{}",
+        created.stderr
+    );
     let before = sha256(&default);
 
     let again = qvault(home.path(), &["create"], &lines(&["pw", "pw"]));
@@ -347,4 +352,68 @@ fn add_refuses_a_box_of_another_type_and_malformed_fields() {
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(sha256(&test.path), before);
+}
+
+#[test]
+fn add_refuses_an_invalid_wallet_seed_and_only_warns_for_a_backup() {
+    let test = new_vault();
+    let before = sha256(&test.path);
+    let pw = lines(&[PASSWORD]);
+    let typo = "seed=abandon abandon abandn abandon abandon abandon abandon abandon abandon abandon abandon about";
+    let wallet = [
+        "add",
+        "Wallets",
+        "--type",
+        "crypto_wallets",
+        "--field",
+        "name=W",
+        "--field",
+        typo,
+    ];
+    let run = with_vault(&test.path, &wallet, &pw);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("word 3 is not in the BIP39 word list"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("abandn"),
+        "no seed word is echoed: {}",
+        run.stderr
+    );
+    assert_eq!(sha256(&test.path), before, "nothing was written");
+
+    let backup = [
+        "add",
+        "Paper",
+        "--type",
+        "crypto_backups",
+        "--field",
+        "name=P",
+        "--field",
+        typo,
+    ];
+    let run = with_vault(&test.path, &backup, &pw);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("warning: the seed is not a BIP39 seed phrase"),
+        "{}",
+        run.stderr
+    );
+
+    let good = "seed=abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+    let wallet = [
+        "add",
+        "Wallets",
+        "--type",
+        "crypto_wallets",
+        "--field",
+        "name=W",
+        "--field",
+        good,
+    ];
+    let run = with_vault(&test.path, &wallet, &pw);
+    assert_eq!(run.code, 0, "{}", run.stderr);
 }

@@ -20,6 +20,7 @@ pub fn create(path: &Path, prompter: &mut Prompter) -> Result<(), CliError> {
         return Err(StoreError::AlreadyExists(path.to_owned()).into());
     }
     let password = prompter.new_password()?;
+    warn_if_weak(&password);
     // The lock file sits beside the vault, so its folder must exist first.
     if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
         let write_err = |source| StoreError::Write {
@@ -31,6 +32,18 @@ pub fn create(path: &Path, prompter: &mut Prompter) -> Result<(), CliError> {
     let _lock = WriterLock::acquire(path)?;
     let (_opened, code) = store::create(path, &password, KdfParams::DEFAULT)?;
     print_created(path, &code).map_err(CliError::Output)
+}
+
+/// The window asks before taking a weak password (zxcvbn score below 2);
+/// a script cannot answer, so the command line says it on stderr instead.
+fn warn_if_weak(password: &crate::crypto::Password) {
+    let score = u8::from(zxcvbn::zxcvbn(password.as_str(), &[]).score());
+    if score < 2 {
+        eprintln!(
+            "qvault: warning: this master password is weak (strength {score} of 4) and could \
+             be guessed; change it with `qvault passwd`"
+        );
+    }
 }
 
 /// The only time the recovery code is printed, written straight from its
@@ -116,6 +129,7 @@ pub fn add(
 
     let (box_id, kind) = box_for_adding(&mut opened.vault, box_name, requested)?;
     let content = fields::content(kind, &pairs)?;
+    check_seed(kind, &content)?;
     let secret_id = opened.vault.add_secret(box_id, content)?;
     store::save(path, &opened.keys, &opened.vault, Some(opened.fingerprint))?;
 
@@ -127,11 +141,31 @@ pub fn add(
     print(&format!("Added \"{title}\" to the box \"{box_name}\".\n"))
 }
 
+/// The window's seed rule: a Crypto Wallets seed must be a valid BIP39
+/// phrase; a Crypto Backups seed that is not one only gets a warning (it may
+/// be another kind of key).
+fn check_seed(kind: BoxKind, content: &crate::vault::SecretContent) -> Result<(), CliError> {
+    use crate::wallet::{MnemonicProblem, mnemonic};
+    match (kind, mnemonic::check(content.get("seed"))) {
+        (_, Ok(_) | Err(MnemonicProblem::Empty)) => Ok(()),
+        (BoxKind::CryptoWallets, Err(problem)) => Err(CliError::SeedPhrase(problem)),
+        (BoxKind::CryptoBackups, Err(problem)) => {
+            eprintln!(
+                "qvault: warning: the seed is not a BIP39 seed phrase ({problem}); \
+                 kept anyway, as a backup may hold another kind of key"
+            );
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// `passwd [--recovery]`: a new master password. The recovery code stays.
 pub fn passwd(path: &Path, prompter: &mut Prompter, recovery: bool) -> Result<(), CliError> {
     let _lock = lock_existing(path)?;
     let (mut opened, code) = unlock_with_code(path, prompter, recovery)?;
     let password = prompter.new_password()?;
+    warn_if_weak(&password);
 
     let kdf = kdf_for_new_password(opened.keys.header().kdf);
     opened.keys.change_password(&password, kdf, &code)?;
