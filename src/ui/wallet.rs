@@ -587,7 +587,11 @@ impl NewWallet {
                 for (n, (position, entry)) in positions.iter().zip(typed.iter_mut()).enumerate() {
                     let label = ui.label(format!("Word {}", position + 1));
                     let response = ui
-                        .add_sized([180.0, 22.0], egui::TextEdit::singleline(entry))
+                        .add(
+                            egui::TextEdit::singleline(entry)
+                                .desired_width(180.0)
+                                .min_size(egui::vec2(180.0, 0.0)),
+                        )
                         .labelled_by(label.id);
                     if n == 0 && std::mem::take(&mut self.focus_first) {
                         response.request_focus();
