@@ -38,8 +38,14 @@ mapped_ms() { # NAME CMD...
   echo $(( (end - start) / 1000000 ))
 }
 for _ in $(seq "$runs"); do mapped_ms Qvault "$bin"; done | median > "$tmp/q_map"
+# The bare eframe window (examples/bare_window.rs, same profile): eframe's own share.
+bare=target/release/examples/bare_window
+[ -x "$bare" ] || cargo build --release --quiet --example bare_window
+for _ in $(seq "$runs"); do mapped_ms 'Bare eframe' "$bare"; done | median > "$tmp/b_map"
 echo "qvault first frame (self-reported): $(cat "$tmp/q_self") ms (median of $runs)"
 echo "qvault window viewable:             $(cat "$tmp/q_map") ms (median of $runs)"
+echo "bare eframe window viewable:        $(cat "$tmp/b_map") ms (median of $runs)"
+awk -v b="$(cat "$tmp/b_map")" -v q="$(cat "$tmp/q_map")" 'BEGIN { if (b > 0) printf "Qvault takes %.2fx the time of a bare eframe window\n", q / b }'
 if command -v keepassxc >/dev/null; then
   for _ in $(seq "$runs"); do mapped_ms KeePassXC keepassxc; done | median > "$tmp/k_map"
   k=$(cat "$tmp/k_map"); q=$(cat "$tmp/q_map")
