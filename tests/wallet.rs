@@ -14,7 +14,7 @@ use proptest::prelude::*;
 use qvault::wallet::mnemonic::{self, Language};
 use qvault::wallet::watch_only::{self, WatchOnlyError};
 use qvault::wallet::{
-    Account, AddressKind, Coin, MnemonicProblem, Purpose, Seed, SeedPhrase, WalletError,
+    Account, AddressKind, Coin, MnemonicProblem, Purpose, Seed, SeedPhrase, WalletError, bip21,
 };
 use serde_json::Value;
 use unicode_normalization::UnicodeNormalization;
@@ -545,5 +545,122 @@ proptest! {
             let watched = watch_only::parse(&descriptor).expect("the descriptor reads back");
             prop_assert_eq!(&watched.addresses(index, 1).expect("descriptor"), &[from_seed]);
         }
+    }
+}
+
+// Regressions from public bug reports in other wallets
+// (`../shared/testdata/bugreports/PROVENANCE.md`).
+
+fn bug_report(id: &str) -> Value {
+    read_json(&format!("../bugreports/{id}.json"))
+}
+
+#[test]
+fn br05_the_passphrase_is_nfkd_normalised_before_stretching() {
+    let report = bug_report("BR-05");
+    let input = &report["input"];
+    let passphrase = text(&input["passphrase_nfc"]);
+    assert_eq!(
+        HEXLOWER.encode(passphrase.as_bytes()),
+        text(&input["passphrase_utf8_hex"]),
+        "the file holds the NFC bytes"
+    );
+    let phrase = mnemonic::check(text(&input["mnemonic"])).expect("valid phrase");
+    let seed = Seed::from_phrase(&phrase, passphrase);
+    let expected = &report["expected"];
+    assert_eq!(
+        HEXLOWER.encode(seed.as_bytes()),
+        text(&expected["seed_hex"])
+    );
+    assert_ne!(
+        HEXLOWER.encode(seed.as_bytes()),
+        text(&report["must_not_be"]["seed_hex_without_nfkd"])
+    );
+    let account = Account::derive(&seed, Coin::Bitcoin, Purpose::Bip84, 0).expect("account");
+    let bip84 = &expected["bip84_account0"];
+    assert_eq!(account.master_fingerprint(), text(&bip84["fingerprint"]));
+    assert_eq!(account.slip132_xpub(), text(&bip84["zpub"]));
+    assert_eq!(account.xpub(), text(&bip84["xpub_form"]));
+    assert_eq!(
+        account.addresses(0, 2).expect("addresses"),
+        texts(&bip84["receive"])
+    );
+}
+
+#[test]
+fn br09_ethereum_addresses_carry_the_eip55_case() {
+    let report = bug_report("BR-09");
+    let phrase = mnemonic::check(text(&report["input"]["mnemonic"])).expect("valid phrase");
+    let account =
+        Account::from_phrase(&phrase, "", Coin::Ethereum, Purpose::Bip44, 0).expect("account");
+    let addresses = account.addresses(0, 2).expect("addresses");
+    assert_eq!(addresses, texts(&report["expected"]["addresses_eip55"]));
+    for lower in texts(&report["must_not_be_shown_as"]) {
+        assert!(!addresses.iter().any(|a| a == lower));
+    }
+}
+
+#[test]
+fn br10_small_amounts_are_plain_decimals_and_exponents_are_refused() {
+    let report = bug_report("BR-10");
+    let address = text(&report["input"]["address"]);
+    let expected = &report["expected"];
+    for (sats, want) in expected["amount_text_by_satoshis"]
+        .as_object()
+        .expect("amounts")
+    {
+        let sats: u64 = sats.parse().expect("satoshis");
+        let typed = bitcoin::Amount::from_sat(sats).to_string_in(bitcoin::Denomination::Bitcoin);
+        let uri = bip21::uri(address, Some(&typed), None, None).expect("a valid amount");
+        assert_eq!(uri, format!("bitcoin:{address}?amount={}", text(want)));
+    }
+    let uri = bip21::uri(address, Some("0.00000546"), None, None).expect("valid");
+    assert_eq!(uri, text(&expected["uri_for_546_sat"]));
+    for bad in ["5.46e-06", "0,00000546"] {
+        assert!(bip21::uri(address, Some(bad), None, None).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn br12_only_bech32_addresses_are_upper_cased_in_a_qr_payload() {
+    let report = bug_report("BR-12");
+    let input = &report["input"];
+    let expected = &report["expected"];
+    let bech32 = text(&input["bech32_address"]);
+    assert_eq!(
+        bip21::qr_payload(bech32),
+        text(&expected["bech32_address_qr_payload"])
+    );
+    assert_eq!(
+        bip21::qr_payload(text(&input["base58_address"])),
+        text(&expected["base58_address_qr_payload_exact"])
+    );
+    let uri = bip21::uri(bech32, Some("0.001"), Some("Shop"), None).expect("valid");
+    assert_eq!(
+        bip21::qr_payload(&uri),
+        text(&expected["with_parameters_example"])
+    );
+    // The smaller alphanumeric mode is what upper case buys.
+    let version = |payload: &str| {
+        qrcode::QrCode::with_error_correction_level(payload, qrcode::EcLevel::M)
+            .expect("fits")
+            .version()
+    };
+    let sizes = &expected["bech32_qr_version_at_ec_M"];
+    assert_eq!(
+        version(&bip21::qr_payload(bech32)),
+        qrcode::Version::Normal(i16::try_from(sizes["uppercase"].as_i64().expect("n")).expect("n"))
+    );
+    assert_eq!(
+        version(&format!("bitcoin:{bech32}")),
+        qrcode::Version::Normal(i16::try_from(sizes["lowercase"].as_i64().expect("n")).expect("n"))
+    );
+    // Anything else is left alone.
+    for other in [
+        "73c5da0a",
+        "0x8b2428bBf38c2D3E03bb603F0f761915EBD37ab8",
+        "hunter2",
+    ] {
+        assert_eq!(bip21::qr_payload(other), other);
     }
 }

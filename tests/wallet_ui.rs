@@ -178,6 +178,10 @@ fn a_new_wallet_is_saved_only_after_three_words_of_the_backup_are_typed_back() {
     // Its QR code, with the address printed under it.
     click(&mut harness, "QR code of Address 0");
     assert!(has_label(&harness, "QR code: Address 0"));
+    assert!(
+        has_label(&harness, &format!("BITCOIN:{}", first.to_uppercase())),
+        "the code carries a bitcoin: URI, upper-cased for bech32"
+    );
     assert!(harness.query_by_role(Role::Image).is_some());
     click(&mut harness, "Close");
 

@@ -319,6 +319,7 @@ impl Session {
             revealed: &mut self.revealed,
             commands,
             value_width: value_width(ui),
+            bitcoin_qr: false,
         };
         egui::Grid::new("fields")
             .num_columns(3)
@@ -326,10 +327,12 @@ impl Session {
             .show(ui, |ui| {
                 for spec in kind.fields() {
                     let value = secret.content.get(spec.key);
+                    rows.bitcoin_qr = spec.key == "address";
                     if !value.is_empty() {
                         field_row_ui(ui, &mut rows, spec.label, spec.key, value, spec.hidden);
                     }
                 }
+                rows.bitcoin_qr = false;
                 for list in kind.lists() {
                     for (n, item) in secret
                         .content
@@ -455,6 +458,9 @@ pub(super) struct FieldRows<'a> {
     pub revealed: &'a mut std::collections::HashSet<String>,
     pub commands: &'a mut Vec<Command>,
     pub value_width: f32,
+    /// Show a Bitcoin address as a `bitcoin:` URI in its QR code
+    /// ([`crate::wallet::bip21::qr_payload`]); other text stays as it is.
+    pub bitcoin_qr: bool,
 }
 
 /// One read-only field: label, value (masked when hidden), Show, Copy, QR.
@@ -470,6 +476,7 @@ pub(super) fn field_row_ui(
         revealed,
         commands,
         value_width,
+        bitcoin_qr,
     } = rows;
     ui.label(egui::RichText::new(label).strong());
     let shown = !hidden || revealed.contains(key);
@@ -496,9 +503,14 @@ pub(super) fn field_row_ui(
             });
         }
         if labeled_button(ui, "QR", &format!("QR code of {label}")).clicked() {
+            let payload = if *bitcoin_qr {
+                crate::wallet::bip21::qr_payload(value)
+            } else {
+                value.to_owned()
+            };
             commands.push(Command::ShowQr {
                 label: label.to_owned(),
-                value: Zeroizing::new(value.to_owned()),
+                value: Zeroizing::new(payload),
                 show_text: shown,
             });
         }

@@ -242,6 +242,8 @@ pub(crate) fn panel_ui(
         revealed,
         commands,
         value_width: super::vault_view::value_width(ui),
+        // Addresses and payment URIs go into QR codes as `bitcoin:` URIs.
+        bitcoin_qr: true,
     };
     let account = &derived.account;
     egui::Grid::new("wallet-keys")
@@ -798,6 +800,7 @@ impl WatchOnlyView {
             revealed: &mut revealed,
             commands,
             value_width: 440.0,
+            bitcoin_qr: true,
         };
         egui::Grid::new("watch-addresses")
             .num_columns(3)

@@ -58,6 +58,43 @@ pub fn uri(
     Ok(uri)
 }
 
+/// The text a QR code should carry for a Bitcoin address or payment URI.
+///
+/// A bare address becomes a `bitcoin:` URI, so that wallets scanning it know
+/// what it is. A bech32 or bech32m address (`bc1…`, `tb1…`, `bcrt1…`) is
+/// case-insensitive, so it and the scheme are upper-cased: QR codes store
+/// upper-case letters and digits in their compact alphanumeric mode, which
+/// gives a smaller code that is easier to scan. A base58 address (`1…`,
+/// `3…`) keeps its exact case, and so do the URI's parameters. Text that is
+/// neither an address nor a `bitcoin:` URI is returned unchanged.
+pub fn qr_payload(text: &str) -> String {
+    let text = text.trim();
+    let (address, query) = match text.split_once(':') {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bitcoin") => rest
+            .split_once('?')
+            .map_or((rest, None), |(a, q)| (a, Some(q))),
+        Some(_) => return text.to_owned(),
+        None => (text, None),
+    };
+    if address.parse::<Address<NetworkUnchecked>>().is_err() {
+        return text.to_owned();
+    }
+    let lower = address.to_ascii_lowercase();
+    let bech32 = ["bc1", "tb1", "bcrt1"]
+        .iter()
+        .any(|hrp| lower.starts_with(hrp));
+    let mut payload = if bech32 {
+        format!("BITCOIN:{}", address.to_ascii_uppercase())
+    } else {
+        format!("bitcoin:{address}")
+    };
+    if let Some(query) = query {
+        payload.push('?');
+        payload.push_str(query);
+    }
+    payload
+}
+
 /// A BTC amount, checked and written in canonical decimal form.
 fn parse_amount(text: &str) -> Result<String, Bip21Error> {
     let amount = Amount::from_str_in(text, Denomination::Bitcoin)
