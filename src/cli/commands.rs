@@ -141,6 +141,25 @@ pub fn add(
     print(&format!("Added \"{title}\" to the box \"{box_name}\".\n"))
 }
 
+/// `totp NAME`: the current code on stdout, its seconds left on stderr.
+pub fn totp(path: &Path, prompter: &mut Prompter, name: &str) -> Result<(), CliError> {
+    let opened = unlock(path, prompter)?;
+    let name = name.trim();
+    let (_, secret) = opened
+        .vault
+        .find_by_title(name)
+        .ok_or_else(|| CliError::NoSuchSecret(name.to_owned()))?;
+    let text = secret
+        .content
+        .totp_text()
+        .ok_or_else(|| CliError::NoTotp(name.to_owned()))?;
+    let totp = crate::crypto::totp::parse(text)?;
+    let (code, seconds) = totp.current();
+    print(&format!("{}\n", code.as_str()))?;
+    eprintln!("qvault: valid for {seconds} more seconds");
+    Ok(())
+}
+
 /// The window's seed rule: a Crypto Wallets seed must be a valid BIP39
 /// phrase; a Crypto Backups seed that is not one only gets a warning (it may
 /// be another kind of key).

@@ -54,6 +54,10 @@ pub enum CliError {
     Output(io::Error),
     #[error("the seed phrase is not valid: {0}")]
     SeedPhrase(#[from] MnemonicProblem),
+    #[error("\"{0}\" has no TOTP field; add one with --field totp=SECRET or in the window")]
+    NoTotp(String),
+    #[error("{0}")]
+    Totp(#[from] crate::crypto::totp::TotpError),
     #[error("failed to read the {0} from standard input: it ended first (one per line)")]
     MissingLine(&'static str),
     #[error("failed to read a secret: {0}")]

@@ -1,4 +1,4 @@
-//! The command line: `create`, `ls`, `show`, `add`, `passwd` and `wallet`
+//! The command line: `create`, `ls`, `show`, `add`, `passwd`, `totp` and `wallet`
 //! (DESIGN.md "Command line"). Exit codes: 0 ok, 1 other error, 2 wrong password or
 //! recovery code, 3 damaged or unreadable file.
 //!
@@ -76,6 +76,12 @@ pub enum Command {
         #[arg(long)]
         recovery: bool,
     },
+    /// Print the current one-time code of a secret's TOTP field (the
+    /// seconds it stays valid go to stderr).
+    Totp {
+        /// The secret's name, as `qvault ls` lists it.
+        name: String,
+    },
     /// BIP39 seed phrases, account keys, descriptors and addresses (no vault needed).
     Wallet {
         #[command(subcommand)]
@@ -117,6 +123,7 @@ fn run_vault_command(
             fields,
         } => commands::add(&path, &mut prompter, &box_name, kind.as_deref(), &fields),
         Command::Passwd { recovery } => commands::passwd(&path, &mut prompter, recovery),
+        Command::Totp { name } => commands::totp(&path, &mut prompter, &name),
         Command::Wallet { command } => wallet::run(command),
     }
 }

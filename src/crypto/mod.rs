@@ -4,6 +4,7 @@
 
 pub mod generator;
 pub mod recovery;
+pub mod totp;
 
 use std::fmt;
 

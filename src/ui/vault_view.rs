@@ -333,6 +333,9 @@ impl Session {
                     }
                 }
                 rows.bitcoin_qr = false;
+                if let Some(text) = secret.content.totp_text() {
+                    totp_row_ui(ui, &mut rows, text);
+                }
                 for list in kind.lists() {
                     for (n, item) in secret
                         .content
@@ -515,6 +518,39 @@ pub(super) fn field_row_ui(
             });
         }
     });
+    ui.end_row();
+}
+
+/// The current one-time code of the secret's TOTP field, with its countdown.
+fn totp_row_ui(ui: &mut egui::Ui, rows: &mut FieldRows<'_>, text: &str) {
+    ui.label(egui::RichText::new("One-time code").strong());
+    match crate::crypto::totp::parse(text) {
+        Ok(totp) => {
+            let (code, left) = totp.current();
+            // Six digits read best as two groups of three.
+            let shown = if code.len() == 6 && !totp.is_steam() {
+                Zeroizing::new(format!("{} {}", &code[..3], &code[3..]))
+            } else {
+                code.clone()
+            };
+            ui.horizontal(|ui| {
+                ui.label(egui::RichText::new(shown.as_str()).monospace().size(18.0));
+                ui.label(egui::RichText::new(format!("{left} s")).weak());
+            });
+            if labeled_button(ui, "Copy", "Copy one-time code").clicked() {
+                rows.commands.push(Command::Copy {
+                    label: "the one-time code".into(),
+                    value: code,
+                });
+            }
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(500));
+        }
+        Err(e) => {
+            ui.colored_label(ui.visuals().error_fg_color, e.to_string());
+            ui.label("");
+        }
+    }
     ui.end_row();
 }
 

@@ -119,6 +119,23 @@ impl SecretContent {
         self.fields.get(key).map_or("", SecretText::as_str)
     }
 
+    /// The one-time-password secret: the `totp` field, else a custom field
+    /// named `totp` or `otp` (as `KeePass` and other exports name it).
+    pub fn totp_text(&self) -> Option<&str> {
+        let field = self.get("totp").trim();
+        if !field.is_empty() {
+            return Some(field);
+        }
+        self.custom
+            .iter()
+            .find(|f| {
+                let name = f.name.trim();
+                name.eq_ignore_ascii_case("totp") || name.eq_ignore_ascii_case("otp")
+            })
+            .map(|f| f.value.as_str().trim())
+            .filter(|v| !v.is_empty())
+    }
+
     pub fn set(&mut self, key: &str, value: &str) {
         self.fields.entry(keys::intern(key)).or_default().set(value);
     }
