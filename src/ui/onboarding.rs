@@ -314,11 +314,12 @@ impl UnlockScreen {
         } else {
             widgets::secret_field(ui, "Master password", &mut self.password, false)
         };
-        if self.focus {
+        // Ask once the window itself has keyboard focus (a request made
+        // before the platform focuses the window is lost), and only once:
+        // asking again every frame kept typed keys from reaching the field.
+        if self.focus && ui.input(|i| i.focused) {
             response.request_focus();
-            // Keep asking until the window itself has keyboard focus: a
-            // request made before the platform focuses the window is lost.
-            self.focus = !ui.input(|i| i.focused);
+            self.focus = false;
         }
         let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         ui.horizontal(|ui| {
