@@ -417,3 +417,31 @@ fn add_refuses_an_invalid_wallet_seed_and_only_warns_for_a_backup() {
     let run = with_vault(&test.path, &wallet, &pw);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+#[test]
+fn health_names_weak_and_reused_passwords_but_never_prints_one() {
+    let test = new_vault();
+    let pw = lines(&[PASSWORD]);
+    for site in ["one.example", "two.example"] {
+        let issuer = format!("issuer={site}");
+        let args = [
+            "add",
+            "Logins",
+            "--field",
+            issuer.as_str(),
+            "--field",
+            "password=sunshine1",
+        ];
+        let run = with_vault(&test.path, &args, &pw);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let run = with_vault(&test.path, &["health"], &pw);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = &run.stdout;
+    assert!(out.contains("Checked 3 passwords."), "{out}");
+    assert!(out.contains("Weak passwords (2):"), "{out}");
+    assert!(out.contains("Logins / one.example: strength"), "{out}");
+    assert!(out.contains("Reused passwords (1 groups):"), "{out}");
+    assert!(out.contains("Logins without TOTP (3):"), "{out}");
+    assert!(!out.contains("sunshine1") && !out.contains("Zq!9"), "{out}");
+}

@@ -160,6 +160,13 @@ pub fn totp(path: &Path, prompter: &mut Prompter, name: &str) -> Result<(), CliE
     Ok(())
 }
 
+/// `health`: the password health report, one secret a line, grouped.
+pub fn health(path: &Path, prompter: &mut Prompter) -> Result<(), CliError> {
+    let opened = unlock(path, prompter)?;
+    let report = crate::vault::health::check(&opened.vault, crate::vault::now_ms());
+    print(&render::health_report(&report))
+}
+
 /// The window's seed rule: a Crypto Wallets seed must be a valid BIP39
 /// phrase; a Crypto Backups seed that is not one only gets a warning (it may
 /// be another kind of key).

@@ -1,4 +1,4 @@
-//! The command line: `create`, `ls`, `show`, `add`, `passwd`, `totp` and `wallet`
+//! The command line: `create`, `ls`, `show`, `add`, `passwd`, `totp`, `health` and `wallet`
 //! (DESIGN.md "Command line"). Exit codes: 0 ok, 1 other error, 2 wrong password or
 //! recovery code, 3 damaged or unreadable file.
 //!
@@ -82,6 +82,9 @@ pub enum Command {
         /// The secret's name, as `qvault ls` lists it.
         name: String,
     },
+    /// Report weak, reused and old passwords, and logins without TOTP
+    /// (names only, never a password).
+    Health,
     /// BIP39 seed phrases, account keys, descriptors and addresses (no vault needed).
     Wallet {
         #[command(subcommand)]
@@ -124,6 +127,7 @@ fn run_vault_command(
         } => commands::add(&path, &mut prompter, &box_name, kind.as_deref(), &fields),
         Command::Passwd { recovery } => commands::passwd(&path, &mut prompter, recovery),
         Command::Totp { name } => commands::totp(&path, &mut prompter, &name),
+        Command::Health => commands::health(&path, &mut prompter),
         Command::Wallet { command } => wallet::run(command),
     }
 }

@@ -119,6 +119,50 @@ fn push_line(out: &mut SecretText, parts: &[&str]) {
     out.push_str("\n");
 }
 
+/// The health report as text: a heading per kind of finding, then one line
+/// per secret (`box / title: why`).
+pub fn health_report(report: &crate::vault::health::HealthReport) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let line = |out: &mut String, r: &crate::vault::health::SecretRef, detail: &str| {
+        let _ = writeln!(out, "  {} / {}{detail}", r.box_name, r.title);
+    };
+    let _ = writeln!(out, "Checked {} passwords.", report.checked);
+    if report.is_clean() {
+        out.push_str("No weak, reused or old passwords, and every login has TOTP.\n");
+        return out;
+    }
+    let sections = [
+        ("Weak passwords", &report.weak),
+        ("Old passwords (unchanged for over a year)", &report.old),
+        ("Logins without TOTP", &report.without_totp),
+    ];
+    for (heading, findings) in sections {
+        if findings.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{heading} ({}):", findings.len());
+        for finding in findings {
+            line(&mut out, &finding.secret, &format!(": {}", finding.detail));
+        }
+    }
+    if !report.reused.is_empty() {
+        let _ = writeln!(out, "Reused passwords ({} groups):", report.reused.len());
+        for (n, group) in report.reused.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                " group {} ({} secrets share one password):",
+                n + 1,
+                group.len()
+            );
+            for reference in group {
+                line(&mut out, reference, "");
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! The vault model: a vault holds boxes, a box holds secrets of one template,
 //! a secret holds fields. Pure data and operations on it; no I/O, no egui.
 
+pub mod health;
 mod keys;
 pub mod search;
 pub mod templates;
