@@ -79,6 +79,13 @@ pub(crate) struct Dialogs {
     settings: Option<SettingsDialog>,
     new_wallet: Option<super::wallet::NewWallet>,
     watch_only: Option<super::wallet::WatchOnlyView>,
+    health: Option<HealthView>,
+}
+
+/// The health dialog: waiting for the worker, or its report.
+enum HealthView {
+    Checking,
+    Ready(Box<crate::vault::health::HealthReport>),
 }
 
 pub(super) fn window(title: &str) -> egui::Window<'_> {
@@ -105,6 +112,18 @@ impl Dialogs {
             || self.settings.is_some()
             || self.new_wallet.is_some()
             || self.watch_only.is_some()
+            || self.health.is_some()
+    }
+
+    pub fn open_health(&mut self) {
+        self.health = Some(HealthView::Checking);
+    }
+
+    /// The worker's report arrived; dropped if the dialog was closed.
+    pub fn health_ready(&mut self, report: crate::vault::health::HealthReport) {
+        if let Some(view) = &mut self.health {
+            *view = HealthView::Ready(Box::new(report));
+        }
     }
 
     pub fn open_new_wallet(&mut self, box_id: Uuid) {
@@ -212,6 +231,7 @@ impl Dialogs {
             self.generator_ui(ctx, Some(&mut *session), commands);
             self.box_dialogs_ui(ctx, session);
             self.wallet_dialogs_ui(ctx, session, commands);
+            self.health_ui(ctx, session);
             self.settings_ui(ctx, settings, Some(session), commands);
         } else {
             self.generator_ui(ctx, None, commands);
@@ -348,6 +368,71 @@ impl Dialogs {
                 }
                 self.new_wallet = None;
             }
+        }
+    }
+
+    fn health_ui(&mut self, ctx: &egui::Context, session: &mut Session) {
+        let Some(view) = &self.health else {
+            return;
+        };
+        let mut open = None;
+        let mut close = false;
+        window("Password health").show(ctx, |ui| {
+            ui.set_max_width(620.0);
+            let HealthView::Ready(report) = view else {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Checking the passwords…");
+                });
+                close = ui.button("Close").clicked();
+                return;
+            };
+            ui.label(format!("Checked {} passwords.", report.checked));
+            if report.is_clean() {
+                ui.label("No weak, reused or old passwords, and every login has TOTP.");
+            }
+            egui::ScrollArea::vertical()
+                .max_height(460.0)
+                .show(ui, |ui| {
+                    let sections = [
+                        ("Weak passwords", &report.weak),
+                        ("Old passwords (unchanged for over a year)", &report.old),
+                        ("Logins without TOTP", &report.without_totp),
+                    ];
+                    for (heading, findings) in sections {
+                        if findings.is_empty() {
+                            continue;
+                        }
+                        ui.add_space(6.0);
+                        ui.strong(format!("{heading} ({})", findings.len()));
+                        for finding in findings {
+                            open = open.or(health_row_ui(ui, &finding.secret, &finding.detail));
+                        }
+                    }
+                    if !report.reused.is_empty() {
+                        ui.add_space(6.0);
+                        ui.strong(format!("Reused passwords ({} groups)", report.reused.len()));
+                        for (n, group) in report.reused.iter().enumerate() {
+                            ui.label(format!(
+                                "Group {}: {} secrets share one password",
+                                n + 1,
+                                group.len()
+                            ));
+                            for reference in group {
+                                open = open.or(health_row_ui(ui, reference, ""));
+                            }
+                        }
+                    }
+                });
+            close = ui.button("Close").clicked();
+        });
+        if let Some((box_id, secret_id)) = open {
+            session.search.clear();
+            session.select_secret(box_id, secret_id);
+            close = true;
+        }
+        if close {
+            self.health = None;
         }
     }
 
@@ -634,6 +719,24 @@ fn check_password_job(session: &Session, password: Password) -> Command {
         keys: Box::new(session.keys().clone()),
         password,
     })
+}
+
+/// One secret in the health report, with a button that opens it.
+fn health_row_ui(
+    ui: &mut egui::Ui,
+    secret: &crate::vault::health::SecretRef,
+    detail: &str,
+) -> Option<(Uuid, Uuid)> {
+    ui.horizontal(|ui| {
+        let name = format!("Open {}", secret.title);
+        let clicked = widgets::labeled_button(ui, "Open", &name).clicked();
+        ui.label(format!("{} / {}", secret.box_name, secret.title));
+        if !detail.is_empty() {
+            ui.label(egui::RichText::new(detail).weak());
+        }
+        clicked.then_some((secret.box_id, secret.secret_id))
+    })
+    .inner
 }
 
 /// Yes/no confirmation; `Some(true)` when confirmed, `Some(false)` when cancelled.

@@ -90,6 +90,8 @@ pub(crate) enum Command {
     /// The new-wallet wizard for a Crypto Wallets box.
     NewWallet(uuid::Uuid),
     OpenWatchOnly,
+    /// Build the password health report (on the worker) and show it.
+    OpenHealth,
     Status(String),
 }
 
@@ -219,6 +221,7 @@ impl QvaultApp {
                 Screen::Unlock(unlock) => unlock.set_notice(message),
                 _ => self.set_status(message),
             },
+            Reply::Health(report) => self.dialogs.health_ready(*report),
             Reply::PngWritten(result) => {
                 let message = match result {
                     Ok(path) => format!("Saved the QR code to {}", path.display()),
@@ -444,6 +447,15 @@ impl QvaultApp {
             Command::DeleteBox(id) => self.dialogs.open_delete_box(id),
             Command::NewWallet(box_id) => self.dialogs.open_new_wallet(box_id),
             Command::OpenWatchOnly => self.dialogs.open_watch_only(),
+            Command::OpenHealth => {
+                if let Screen::Vault(session) = &self.screen {
+                    self.dialogs.open_health();
+                    self.worker.send(Job::Health {
+                        vault: Box::new(session.vault.clone()),
+                        now_ms: crate::vault::now_ms(),
+                    });
+                }
+            }
             Command::DeleteSecret(box_id, secret_id) => {
                 self.dialogs.open_delete_secret(box_id, secret_id);
             }

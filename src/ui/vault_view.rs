@@ -126,6 +126,13 @@ impl Session {
                         commands.push(Command::OpenGenerator { target: None });
                     }
                     if ui
+                        .button("Health")
+                        .on_hover_text("Weak, reused and old passwords, logins without TOTP")
+                        .clicked()
+                    {
+                        commands.push(Command::OpenHealth);
+                    }
+                    if ui
                         .button("Watch-only")
                         .on_hover_text("List the addresses of an xpub or descriptor")
                         .clicked()

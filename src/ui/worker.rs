@@ -47,6 +47,11 @@ pub enum Job {
         keys: Box<VaultKeys>,
         password: Password,
     },
+    /// The password health report of a snapshot of the vault.
+    Health {
+        vault: Box<crate::vault::Vault>,
+        now_ms: i64,
+    },
     WritePng {
         path: PathBuf,
         png: Zeroizing<Vec<u8>>,
@@ -78,6 +83,7 @@ pub enum Reply {
     /// Whether the password was right.
     PasswordChecked(Result<bool, StoreError>),
     PngWritten(Result<PathBuf, String>),
+    Health(Box<crate::vault::health::HealthReport>),
 }
 
 /// The UI's handle on the worker thread.
@@ -177,6 +183,9 @@ impl WorkerState {
             }
             Job::CheckPassword { keys, password } => {
                 Reply::PasswordChecked(keys.verify_password(&password).map_err(StoreError::from))
+            }
+            Job::Health { vault, now_ms } => {
+                Reply::Health(Box::new(crate::vault::health::check(&vault, now_ms)))
             }
             Job::WritePng { path, png } => Reply::PngWritten(
                 store::write_private_file(&path, &png)
