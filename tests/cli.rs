@@ -445,3 +445,48 @@ fn health_names_weak_and_reused_passwords_but_never_prints_one() {
     assert!(out.contains("Logins without TOTP (3):"), "{out}");
     assert!(!out.contains("sunshine1") && !out.contains("Zq!9"), "{out}");
 }
+
+#[test]
+fn totp_prints_the_current_code_and_never_the_secret() {
+    let test = new_vault();
+    let pw = lines(&[PASSWORD]);
+    let secret = data_encoding::BASE32_NOPAD.encode(b"12345678901234567890");
+    let uri = format!("otpauth://totp/Site:ann?secret={secret}");
+    let field = format!("totp={uri}");
+    let args = [
+        "add",
+        "Logins",
+        "--field",
+        "issuer=2fa.example",
+        "--field",
+        field.as_str(),
+    ];
+    let run = with_vault(&test.path, &args, &pw);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let unix = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_secs()
+    };
+    let totp = qvault::crypto::totp::parse(&uri).expect("valid");
+    let before = unix();
+    let run = with_vault(&test.path, &["totp", "2fa.example"], &pw);
+    let after = unix();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let printed = run.stdout.trim();
+    assert!(
+        printed == totp.code_at(before).as_str() || printed == totp.code_at(after).as_str(),
+        "{printed}"
+    );
+    assert!(run.stderr.contains("valid for"), "{}", run.stderr);
+    assert!(!run.stderr.contains(&secret) && !run.stdout.contains(&secret));
+
+    let run = with_vault(&test.path, &["totp", "example.org"], &pw);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("has no TOTP field"), "{}", run.stderr);
+    let run = with_vault(&test.path, &["totp", "2fa.example"], "wrong\n");
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.is_empty());
+}

@@ -1,10 +1,8 @@
 //! One-time codes against RFC 6238 Appendix B and the TOTP bug reports in
-//! `../shared/testdata/bugreports` (BR-01, BR-03), and `qvault totp`.
+//! `../shared/testdata/bugreports` (BR-01, BR-03), and in the window
+//! (`qvault totp` is tested in tests/cli.rs).
 
 mod common;
-
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 use qvault::crypto::totp::{self, TotpError};
 use qvault::vault::{BoxKind, SecretContent};
@@ -182,71 +180,6 @@ fn the_totp_field_or_a_custom_otp_field_is_found() {
         BoxKind::Passwords.field("totp").map(|f| f.hidden),
         Some(true)
     );
-}
-
-fn qvault(vault: &std::path::Path, args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qvault"))
-        .args(args)
-        .arg("--vault")
-        .arg(vault)
-        .arg("--password-stdin")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start qvault");
-    let mut input = child.stdin.take().expect("piped");
-    let _ = input.write_all(stdin.as_bytes());
-    drop(input);
-    let out = child.wait_with_output().expect("wait");
-    (
-        out.status.code().expect("exit code"),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-#[test]
-fn qvault_totp_prints_the_current_code() {
-    let test = common::new_vault();
-    let pw = format!("{}\n", common::PASSWORD);
-    let secret = base32("12345678901234567890");
-    let field = format!("totp=otpauth://totp/Site:ann?secret={secret}");
-    let args = [
-        "add",
-        "Logins",
-        "--field",
-        "issuer=2fa.example",
-        "--field",
-        field.as_str(),
-    ];
-    let (code, _, stderr) = qvault(&test.path, &args, &pw);
-    assert_eq!(code, 0, "{stderr}");
-
-    let before = std::time::SystemTime::now();
-    let (code, stdout, stderr) = qvault(&test.path, &["totp", "2fa.example"], &pw);
-    let after = std::time::SystemTime::now();
-    assert_eq!(code, 0, "{stderr}");
-    let parsed = totp::parse(&field["totp=".len()..]).expect("valid");
-    let at = |t: std::time::SystemTime| {
-        let secs = t
-            .duration_since(std::time::UNIX_EPOCH)
-            .expect("after 1970")
-            .as_secs();
-        parsed.code_at(secs).to_string()
-    };
-    let printed = stdout.trim();
-    assert!(printed == at(before) || printed == at(after), "{printed}");
-    assert!(stderr.contains("valid for"), "{stderr}");
-    assert!(!stderr.contains(&secret) && !stdout.contains(&secret));
-
-    // A secret without a TOTP field, and a wrong password.
-    let (code, _, stderr) = qvault(&test.path, &["totp", "example.org"], &pw);
-    assert_eq!(code, 1);
-    assert!(stderr.contains("has no TOTP field"), "{stderr}");
-    let (code, stdout, _) = qvault(&test.path, &["totp", "2fa.example"], "wrong\n");
-    assert_eq!(code, 2);
-    assert!(stdout.is_empty());
 }
 
 #[test]

@@ -132,12 +132,7 @@ pub fn health_report(report: &crate::vault::health::HealthReport) -> String {
         out.push_str("No weak, reused or old passwords, and every login has TOTP.\n");
         return out;
     }
-    let sections = [
-        ("Weak passwords", &report.weak),
-        ("Old passwords (unchanged for over a year)", &report.old),
-        ("Logins without TOTP", &report.without_totp),
-    ];
-    for (heading, findings) in sections {
+    for (heading, findings) in report.sections() {
         if findings.is_empty() {
             continue;
         }

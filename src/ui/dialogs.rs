@@ -394,12 +394,7 @@ impl Dialogs {
             egui::ScrollArea::vertical()
                 .max_height(460.0)
                 .show(ui, |ui| {
-                    let sections = [
-                        ("Weak passwords", &report.weak),
-                        ("Old passwords (unchanged for over a year)", &report.old),
-                        ("Logins without TOTP", &report.without_totp),
-                    ];
-                    for (heading, findings) in sections {
+                    for (heading, findings) in report.sections() {
                         if findings.is_empty() {
                             continue;
                         }

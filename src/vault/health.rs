@@ -46,6 +46,15 @@ pub struct HealthReport {
 }
 
 impl HealthReport {
+    /// The single-secret findings under their headings, in report order.
+    pub fn sections(&self) -> [(&'static str, &[Finding]); 3] {
+        [
+            ("Weak passwords", &self.weak),
+            ("Old passwords (unchanged for over a year)", &self.old),
+            ("Logins without TOTP", &self.without_totp),
+        ]
+    }
+
     pub fn is_clean(&self) -> bool {
         self.weak.is_empty()
             && self.reused.is_empty()
