@@ -80,6 +80,7 @@ pub(crate) struct Dialogs {
     new_wallet: Option<super::wallet::NewWallet>,
     watch_only: Option<super::wallet::WatchOnlyView>,
     health: Option<HealthView>,
+    history: Option<super::history::HistoryView>,
 }
 
 /// The health dialog: waiting for the worker, or its report.
@@ -113,6 +114,11 @@ impl Dialogs {
             || self.new_wallet.is_some()
             || self.watch_only.is_some()
             || self.health.is_some()
+            || self.history.is_some()
+    }
+
+    pub fn open_history(&mut self, box_id: Uuid, secret_id: Uuid) {
+        self.history = Some(super::history::HistoryView::new(box_id, secret_id));
     }
 
     pub fn open_health(&mut self) {
@@ -232,6 +238,11 @@ impl Dialogs {
             self.box_dialogs_ui(ctx, session);
             self.wallet_dialogs_ui(ctx, session, commands);
             self.health_ui(ctx, session);
+            if let Some(view) = &mut self.history
+                && !view.ui(ctx, session)
+            {
+                self.history = None;
+            }
             self.settings_ui(ctx, settings, Some(session), commands);
         } else {
             self.generator_ui(ctx, None, commands);
@@ -566,6 +577,17 @@ impl Dialogs {
                 if *settings != before {
                     commands.push(Command::PersistSettings);
                 }
+                ui.horizontal(|ui| {
+                    let label = ui.label("Earlier versions kept per secret");
+                    let mut keep = session.vault.history_len.unwrap_or(10);
+                    let response = ui
+                        .add(egui::DragValue::new(&mut keep).range(0..=50))
+                        .labelled_by(label.id);
+                    if response.changed() {
+                        session.vault.history_len = Some(keep);
+                        session.changed();
+                    }
+                });
                 ui.separator();
                 dialog.password_ui(ui, session, commands);
                 ui.separator();

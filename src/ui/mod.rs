@@ -5,6 +5,7 @@
 
 mod clipboard;
 mod dialogs;
+mod history;
 mod onboarding;
 mod session;
 mod text;
@@ -92,6 +93,7 @@ pub(crate) enum Command {
     OpenWatchOnly,
     /// Build the password health report (on the worker) and show it.
     OpenHealth,
+    OpenHistory(uuid::Uuid, uuid::Uuid),
     Status(String),
 }
 
@@ -447,6 +449,9 @@ impl QvaultApp {
             Command::DeleteBox(id) => self.dialogs.open_delete_box(id),
             Command::NewWallet(box_id) => self.dialogs.open_new_wallet(box_id),
             Command::OpenWatchOnly => self.dialogs.open_watch_only(),
+            Command::OpenHistory(box_id, secret_id) => {
+                self.dialogs.open_history(box_id, secret_id);
+            }
             Command::OpenHealth => {
                 if let Screen::Vault(session) = &self.screen {
                     self.dialogs.open_health();

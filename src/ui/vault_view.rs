@@ -315,6 +315,14 @@ impl Session {
         let mut edit = false;
         ui.horizontal(|ui| {
             edit = ui.button("Edit").clicked();
+            if !secret.history.is_empty()
+                && ui
+                    .button(format!("History ({})", secret.history.len()))
+                    .on_hover_text("Earlier versions: compare and restore")
+                    .clicked()
+            {
+                commands.push(Command::OpenHistory(box_id, secret_id));
+            }
             if ui.button("Delete secret").clicked() {
                 commands.push(Command::DeleteSecret(box_id, secret_id));
             }

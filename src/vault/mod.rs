@@ -39,6 +39,8 @@ pub enum VaultError {
     NoSuchSecret,
     #[error("a box name cannot be empty")]
     EmptyName,
+    #[error("that earlier version is no longer in the secret's history")]
+    NoSuchVersion,
 }
 
 /// The decrypted payload of a vault file.
@@ -52,6 +54,10 @@ pub struct Vault {
     /// can show it again after asking for the password.
     #[serde(default)]
     pub recovery_code: SecretText,
+    /// How many earlier versions each secret keeps (Settings); `None` is
+    /// [`HISTORY_LEN`]. A vault setting, so it travels with the vault.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_len: Option<u8>,
 }
 
 /// A named group of secrets of one template.
@@ -167,6 +173,11 @@ impl Secret {
     /// Replaces the content, keeping the previous version in history. An
     /// unchanged content is not a new version.
     pub fn update(&mut self, content: SecretContent) -> bool {
+        self.update_keeping(content, HISTORY_LEN)
+    }
+
+    /// [`Secret::update`], keeping at most `keep` earlier versions.
+    pub fn update_keeping(&mut self, content: SecretContent, keep: usize) -> bool {
         if content == self.content {
             return false;
         }
@@ -178,7 +189,7 @@ impl Secret {
                 content: previous,
             },
         );
-        self.history.truncate(HISTORY_LEN);
+        self.history.truncate(keep);
         self.updated_ms = now_ms().max(self.updated_ms + 1);
         true
     }
@@ -295,13 +306,41 @@ impl Vault {
         secret_id: Uuid,
         content: SecretContent,
     ) -> Result<bool, VaultError> {
-        let vault_box = self.box_mut(box_id)?;
-        let secret = vault_box
+        let keep = self.history_keep();
+        let secret = self.secret_mut(box_id, secret_id)?;
+        Ok(secret.update_keeping(content, keep))
+    }
+
+    /// How many earlier versions each secret keeps.
+    pub fn history_keep(&self) -> usize {
+        self.history_len.map_or(HISTORY_LEN, usize::from)
+    }
+
+    /// Makes an earlier version (`index` into the secret's history, newest
+    /// first) the current one. The current content joins the history, so a
+    /// restore can itself be undone.
+    pub fn restore_version(
+        &mut self,
+        box_id: Uuid,
+        secret_id: Uuid,
+        index: usize,
+    ) -> Result<bool, VaultError> {
+        let keep = self.history_keep().max(1);
+        let secret = self.secret_mut(box_id, secret_id)?;
+        let content = secret
+            .history
+            .get(index)
+            .map(|version| version.content.clone())
+            .ok_or(VaultError::NoSuchVersion)?;
+        Ok(secret.update_keeping(content, keep))
+    }
+
+    fn secret_mut(&mut self, box_id: Uuid, secret_id: Uuid) -> Result<&mut Secret, VaultError> {
+        self.box_mut(box_id)?
             .secrets
             .iter_mut()
             .find(|s| s.id == secret_id)
-            .ok_or(VaultError::NoSuchSecret)?;
-        Ok(secret.update(content))
+            .ok_or(VaultError::NoSuchSecret)
     }
 
     pub fn delete_secret(&mut self, box_id: Uuid, secret_id: Uuid) -> Result<(), VaultError> {
@@ -386,5 +425,35 @@ mod tests {
         assert_eq!(vault.rename_box(b, ""), Err(VaultError::EmptyName));
         vault.rename_box(b, " Diary ").expect("rename");
         assert_eq!(vault.boxes[0].name, "Diary");
+    }
+
+    #[test]
+    fn the_history_length_is_a_vault_setting_and_a_restore_can_be_undone() {
+        let mut vault = Vault::new();
+        assert_eq!(vault.history_keep(), HISTORY_LEN);
+        vault.history_len = Some(2);
+        let b = vault.add_box("Logins", BoxKind::Passwords).expect("box");
+        let s = vault.add_secret(b, login("v0")).expect("secret");
+        for n in 1..=4 {
+            vault
+                .update_secret(b, s, login(&format!("v{n}")))
+                .expect("update");
+        }
+        let titles = |vault: &Vault| -> Vec<String> {
+            vault.boxes[0].secrets[0]
+                .history
+                .iter()
+                .map(|v| v.content.get("issuer").to_owned())
+                .collect()
+        };
+        assert_eq!(titles(&vault), ["v3", "v2"], "only two kept");
+
+        assert!(vault.restore_version(b, s, 1).expect("restore"));
+        assert_eq!(vault.boxes[0].secrets[0].content.get("issuer"), "v2");
+        assert_eq!(titles(&vault), ["v4", "v3"], "the replaced content is kept");
+        assert_eq!(
+            vault.restore_version(b, s, 5),
+            Err(VaultError::NoSuchVersion)
+        );
     }
 }
