@@ -94,6 +94,8 @@ pub(crate) enum Command {
     /// Build the password health report (on the worker) and show it.
     OpenHealth,
     OpenHistory(uuid::Uuid, uuid::Uuid),
+    /// A value of this secret was copied: it is recently used.
+    Used(uuid::Uuid, uuid::Uuid),
     Status(String),
 }
 
@@ -449,6 +451,13 @@ impl QvaultApp {
             Command::DeleteBox(id) => self.dialogs.open_delete_box(id),
             Command::NewWallet(box_id) => self.dialogs.open_new_wallet(box_id),
             Command::OpenWatchOnly => self.dialogs.open_watch_only(),
+            Command::Used(box_id, secret_id) => {
+                if let Screen::Vault(session) = &mut self.screen
+                    && session.vault.mark_used(box_id, secret_id).is_ok()
+                {
+                    session.changed();
+                }
+            }
             Command::OpenHistory(box_id, secret_id) => {
                 self.dialogs.open_history(box_id, secret_id);
             }

@@ -48,6 +48,8 @@ pub(crate) struct Session {
     lock: Option<WriterLock>,
     pub index: SearchIndex,
     pub selected_box: Option<Uuid>,
+    /// Favourites or Recently used in the middle list instead of a box.
+    pub special: Option<super::vault_view::Special>,
     pub selected_secret: Option<Uuid>,
     pub editor: Option<Editor>,
     pub search: String,
@@ -86,6 +88,7 @@ impl Session {
             lock: Some(lock),
             index,
             selected_box,
+            special: None,
             selected_secret: None,
             editor: None,
             search: String::new(),

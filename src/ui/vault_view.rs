@@ -163,13 +163,24 @@ impl Session {
             commands.push(Command::NewBox);
         }
         ui.separator();
+        for special in [Special::Favourites, Special::Recent] {
+            let selected = self.special == Some(special) && self.search.is_empty();
+            if ui.selectable_label(selected, special.label()).clicked() {
+                self.commit_editor();
+                self.special = Some(special);
+                self.selected_secret = None;
+                self.search.clear();
+            }
+        }
+        ui.separator();
         egui::ScrollArea::vertical()
             .id_salt("boxes-scroll")
             .show(ui, |ui| {
                 let mut clicked = None;
                 for vault_box in &self.vault.boxes {
-                    let selected =
-                        self.selected_box == Some(vault_box.id) && self.search.is_empty();
+                    let selected = self.selected_box == Some(vault_box.id)
+                        && self.special.is_none()
+                        && self.search.is_empty();
                     let text = format!("{} ({})", vault_box.name, vault_box.secrets.len());
                     let response = ui
                         .selectable_label(selected, text)
@@ -180,6 +191,7 @@ impl Session {
                 }
                 if let Some(id) = clicked {
                     self.commit_editor();
+                    self.special = None;
                     self.selected_box = Some(id);
                     self.selected_secret = None;
                     self.search.clear();
@@ -198,50 +210,77 @@ impl Session {
         }
     }
 
-    /// Rows for the middle list: (box, secret, title, subtitle).
+    /// Rows for the middle list: (box, secret, title, subtitle). In a box
+    /// the favourites come first; Favourites and Recently used span boxes.
     fn list_rows(&self) -> Vec<(Uuid, Uuid, String, String)> {
-        if self.search.trim().is_empty() {
-            let Some(vault_box) = self.selected_box.and_then(|id| self.vault.box_by_id(id)) else {
-                return Vec::new();
-            };
-            return vault_box
-                .secrets
-                .iter()
-                .map(|s| {
-                    (
-                        vault_box.id,
-                        s.id,
-                        s.title(vault_box.kind).to_owned(),
-                        subtitle(vault_box.kind, &s.content),
-                    )
+        let across = |vault_box: &crate::vault::VaultBox, secret: &crate::vault::Secret| {
+            let sub = format!(
+                "{} · {}",
+                vault_box.name,
+                subtitle(vault_box.kind, &secret.content)
+            );
+            (
+                vault_box.id,
+                secret.id,
+                row_title(vault_box.kind, secret),
+                sub,
+            )
+        };
+        if !self.search.trim().is_empty() {
+            return self
+                .index
+                .search(&self.search)
+                .into_iter()
+                .filter_map(|hit| {
+                    let vault_box = self.vault.box_by_id(hit.box_id)?;
+                    Some(across(vault_box, vault_box.secret(hit.secret_id)?))
                 })
                 .collect();
         }
-        self.index
-            .search(&self.search)
-            .into_iter()
-            .filter_map(|hit| {
-                let vault_box = self.vault.box_by_id(hit.box_id)?;
-                let secret = vault_box.secret(hit.secret_id)?;
-                let sub = format!(
-                    "{} · {}",
-                    vault_box.name,
-                    subtitle(vault_box.kind, &secret.content)
-                );
-                Some((
-                    vault_box.id,
-                    secret.id,
-                    secret.title(vault_box.kind).to_owned(),
-                    sub,
-                ))
-            })
-            .collect()
+        match self.special {
+            Some(Special::Favourites) => {
+                return self
+                    .vault
+                    .boxes
+                    .iter()
+                    .flat_map(|b| b.secrets.iter().map(move |s| (b, s)))
+                    .filter(|(_, s)| s.favourite)
+                    .map(|(b, s)| across(b, s))
+                    .collect();
+            }
+            Some(Special::Recent) => {
+                return self
+                    .vault
+                    .recently_used(RECENT)
+                    .into_iter()
+                    .map(|(b, s)| across(b, s))
+                    .collect();
+            }
+            None => {}
+        }
+        let Some(vault_box) = self.selected_box.and_then(|id| self.vault.box_by_id(id)) else {
+            return Vec::new();
+        };
+        let in_box = |s: &crate::vault::Secret| {
+            (
+                vault_box.id,
+                s.id,
+                row_title(vault_box.kind, s),
+                subtitle(vault_box.kind, &s.content),
+            )
+        };
+        let favourites = vault_box.secrets.iter().filter(|s| s.favourite);
+        let others = vault_box.secrets.iter().filter(|s| !s.favourite);
+        favourites.chain(others).map(in_box).collect()
     }
 
     fn list_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         let searching = !self.search.trim().is_empty();
         if searching {
             ui.heading("Search results");
+        } else if let Some(special) = self.special {
+            ui.heading(special.label());
+            ui.label(egui::RichText::new(special.hint()).weak());
         } else if let Some(vault_box) = self.selected_box.and_then(|id| self.vault.box_by_id(id)) {
             ui.heading(&vault_box.name);
             ui.label(egui::RichText::new(vault_box.kind.label()).weak());
@@ -272,6 +311,8 @@ impl Session {
         if rows.is_empty() {
             ui.label(if searching {
                 "Nothing matches."
+            } else if self.special.is_some() {
+                "Nothing here yet."
             } else {
                 "This box is empty."
             });
@@ -312,21 +353,7 @@ impl Session {
         let kind = vault_box.kind;
         ui.heading(secret.title(kind));
         ui.label(egui::RichText::new(format!("{} · {}", vault_box.name, kind.label())).weak());
-        let mut edit = false;
-        ui.horizontal(|ui| {
-            edit = ui.button("Edit").clicked();
-            if !secret.history.is_empty()
-                && ui
-                    .button(format!("History ({})", secret.history.len()))
-                    .on_hover_text("Earlier versions: compare and restore")
-                    .clicked()
-            {
-                commands.push(Command::OpenHistory(box_id, secret_id));
-            }
-            if ui.button("Delete secret").clicked() {
-                commands.push(Command::DeleteSecret(box_id, secret_id));
-            }
-        });
+        let (edit, star) = actions_ui(ui, box_id, secret, commands);
         ui.separator();
         // The value column takes what the label and button columns leave, so
         // long values (addresses, keys, notes) wrap at a readable width.
@@ -335,6 +362,7 @@ impl Session {
             commands,
             value_width: value_width(ui),
             bitcoin_qr: false,
+            owner: Some((box_id, secret_id)),
         };
         egui::Grid::new("fields")
             .num_columns(3)
@@ -389,6 +417,14 @@ impl Session {
             });
         if kind == BoxKind::CryptoWallets {
             super::wallet::panel_ui(ui, &mut self.wallet, secret, &mut self.revealed, commands);
+        }
+        if let Some(on) = star
+            && self
+                .vault
+                .set_favourite(box_id, secret_id, on)
+                .unwrap_or(false)
+        {
+            self.changed();
         }
         if edit {
             self.edit_secret(box_id, secret_id);
@@ -454,6 +490,76 @@ impl Session {
     }
 }
 
+/// Edit, Favourite, History and Delete above a secret; returns whether
+/// Edit was clicked and the new favourite state if the star was.
+fn actions_ui(
+    ui: &mut egui::Ui,
+    box_id: Uuid,
+    secret: &crate::vault::Secret,
+    commands: &mut Vec<Command>,
+) -> (bool, Option<bool>) {
+    let secret_id = secret.id;
+    ui.horizontal(|ui| {
+        let edit = ui.button("Edit").clicked();
+        let (text, name) = if secret.favourite {
+            ("\u{2605} Favourite", "Remove from favourites")
+        } else {
+            ("\u{2606} Favourite", "Add to favourites")
+        };
+        let star = labeled_button(ui, text, name)
+            .clicked()
+            .then_some(!secret.favourite);
+        if !secret.history.is_empty()
+            && ui
+                .button(format!("History ({})", secret.history.len()))
+                .on_hover_text("Earlier versions: compare and restore")
+                .clicked()
+        {
+            commands.push(Command::OpenHistory(box_id, secret_id));
+        }
+        if ui.button("Delete secret").clicked() {
+            commands.push(Command::DeleteSecret(box_id, secret_id));
+        }
+        (edit, star)
+    })
+    .inner
+}
+
+/// How many secrets "Recently used" lists.
+const RECENT: usize = 15;
+
+/// The two lists that span boxes, above the boxes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Special {
+    Favourites,
+    Recent,
+}
+
+impl Special {
+    fn label(self) -> &'static str {
+        match self {
+            Special::Favourites => "\u{2605} Favourites",
+            Special::Recent => "Recently used",
+        }
+    }
+
+    fn hint(self) -> &'static str {
+        match self {
+            Special::Favourites => "Starred secrets from every box",
+            Special::Recent => "Secrets you copied from lately, newest first",
+        }
+    }
+}
+
+/// A secret's name in a list, starred when it is a favourite.
+fn row_title(kind: BoxKind, secret: &crate::vault::Secret) -> String {
+    if secret.favourite {
+        format!("\u{2605} {}", secret.title(kind))
+    } else {
+        secret.title(kind).to_owned()
+    }
+}
+
 fn subtitle(kind: BoxKind, content: &SecretContent) -> String {
     let key = match kind {
         BoxKind::Passwords | BoxKind::Financial | BoxKind::Server => "username",
@@ -479,6 +585,8 @@ pub(super) struct FieldRows<'a> {
     /// Show a Bitcoin address as a `bitcoin:` URI in its QR code
     /// ([`crate::wallet::bip21::qr_payload`]); other text stays as it is.
     pub bitcoin_qr: bool,
+    /// The secret the rows belong to: a copy marks it recently used.
+    pub owner: Option<(Uuid, Uuid)>,
 }
 
 /// One read-only field: label, value (masked when hidden), Show, Copy, QR.
@@ -495,6 +603,7 @@ pub(super) fn field_row_ui(
         commands,
         value_width,
         bitcoin_qr,
+        owner,
     } = rows;
     ui.label(egui::RichText::new(label).strong());
     let shown = !hidden || revealed.contains(key);
@@ -519,6 +628,9 @@ pub(super) fn field_row_ui(
                 label: label.to_lowercase(),
                 value: Zeroizing::new(value.to_owned()),
             });
+            if let Some((box_id, secret_id)) = owner {
+                commands.push(Command::Used(*box_id, *secret_id));
+            }
         }
         if labeled_button(ui, "QR", &format!("QR code of {label}")).clicked() {
             let payload = if *bitcoin_qr {
@@ -557,6 +669,9 @@ fn totp_row_ui(ui: &mut egui::Ui, rows: &mut FieldRows<'_>, text: &str) {
                     label: "the one-time code".into(),
                     value: code,
                 });
+                if let Some((box_id, secret_id)) = rows.owner {
+                    rows.commands.push(Command::Used(box_id, secret_id));
+                }
             }
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(500));

@@ -244,6 +244,7 @@ pub(crate) fn panel_ui(
         value_width: super::vault_view::value_width(ui),
         // Addresses and payment URIs go into QR codes as `bitcoin:` URIs.
         bitcoin_qr: true,
+        owner: None,
     };
     let account = &derived.account;
     egui::Grid::new("wallet-keys")
@@ -801,6 +802,7 @@ impl WatchOnlyView {
             commands,
             value_width: 440.0,
             bitcoin_qr: true,
+            owner: None,
         };
         egui::Grid::new("watch-addresses")
             .num_columns(3)

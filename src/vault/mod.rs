@@ -111,6 +111,12 @@ pub struct Secret {
     pub content: SecretContent,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<SecretVersion>,
+    /// Starred by the user: listed first.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub favourite: bool,
+    /// When a value of it was last copied, for "Recently used".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_ms: Option<i64>,
 }
 
 /// The trace of a deletion, so that sync can tell it from an absence.
@@ -157,6 +163,8 @@ impl Secret {
             updated_ms: now,
             content,
             history: Vec::new(),
+            favourite: false,
+            used_ms: None,
         }
     }
 
@@ -311,6 +319,38 @@ impl Vault {
         Ok(secret.update_keeping(content, keep))
     }
 
+    /// Stars or unstars a secret; not a new version of it.
+    pub fn set_favourite(
+        &mut self,
+        box_id: Uuid,
+        secret_id: Uuid,
+        favourite: bool,
+    ) -> Result<bool, VaultError> {
+        let secret = self.secret_mut(box_id, secret_id)?;
+        let changed = secret.favourite != favourite;
+        secret.favourite = favourite;
+        Ok(changed)
+    }
+
+    /// Notes that a value of the secret was just copied.
+    pub fn mark_used(&mut self, box_id: Uuid, secret_id: Uuid) -> Result<(), VaultError> {
+        self.secret_mut(box_id, secret_id)?.used_ms = Some(now_ms());
+        Ok(())
+    }
+
+    /// Up to `limit` secrets by when they were last used, newest first.
+    pub fn recently_used(&self, limit: usize) -> Vec<(&VaultBox, &Secret)> {
+        let mut used: Vec<(&VaultBox, &Secret)> = self
+            .boxes
+            .iter()
+            .flat_map(|b| b.secrets.iter().map(move |s| (b, s)))
+            .filter(|(_, s)| s.used_ms.is_some())
+            .collect();
+        used.sort_by_key(|(_, s)| std::cmp::Reverse(s.used_ms));
+        used.truncate(limit);
+        used
+    }
+
     /// How many earlier versions each secret keeps.
     pub fn history_keep(&self) -> usize {
         self.history_len.map_or(HISTORY_LEN, usize::from)
@@ -455,5 +495,29 @@ mod tests {
             vault.restore_version(b, s, 5),
             Err(VaultError::NoSuchVersion)
         );
+    }
+
+    #[test]
+    fn favourites_and_recent_use_are_kept_without_new_versions() {
+        let mut vault = Vault::new();
+        let b = vault.add_box("Logins", BoxKind::Passwords).expect("box");
+        let one = vault.add_secret(b, login("one")).expect("one");
+        let two = vault.add_secret(b, login("two")).expect("two");
+        assert!(vault.set_favourite(b, two, true).expect("star"));
+        assert!(!vault.set_favourite(b, two, true).expect("again"));
+        vault.mark_used(b, one).expect("use");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        vault.mark_used(b, two).expect("use");
+        let recent: Vec<&str> = vault
+            .recently_used(10)
+            .iter()
+            .map(|(b, s)| s.title(b.kind))
+            .collect();
+        assert_eq!(recent, ["two", "one"]);
+        assert!(vault.boxes[0].secrets.iter().all(|s| s.history.is_empty()));
+        let json = serde_json::to_string(&vault).expect("json");
+        let back: Vault = serde_json::from_str(&json).expect("back");
+        assert!(back.boxes[0].secrets[1].favourite);
+        assert!(back.boxes[0].secrets[0].used_ms.is_some());
     }
 }
