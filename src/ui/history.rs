@@ -81,7 +81,7 @@ impl HistoryView {
                         }
                     }
                 });
-                ui.separator();
+                ui.add_space(16.0);
                 ui.vertical(|ui| {
                     compare_ui(ui, kind, secret, self.selected, &mut self.show_values);
                     ui.horizontal(|ui| {
