@@ -81,6 +81,8 @@ pub(crate) struct Dialogs {
     watch_only: Option<super::wallet::WatchOnlyView>,
     health: Option<HealthView>,
     history: Option<super::history::HistoryView>,
+    /// The trash dialog; the flag is "Empty trash" waiting for a yes.
+    trash: Option<bool>,
 }
 
 /// The health dialog: waiting for the worker, or its report.
@@ -115,6 +117,11 @@ impl Dialogs {
             || self.watch_only.is_some()
             || self.health.is_some()
             || self.history.is_some()
+            || self.trash.is_some()
+    }
+
+    pub fn open_trash(&mut self) {
+        self.trash = Some(false);
     }
 
     pub fn open_history(&mut self, box_id: Uuid, secret_id: Uuid) {
@@ -243,6 +250,7 @@ impl Dialogs {
             {
                 self.history = None;
             }
+            self.trash_ui(ctx, session);
             self.settings_ui(ctx, settings, Some(session), commands);
         } else {
             self.generator_ui(ctx, None, commands);
@@ -439,6 +447,92 @@ impl Dialogs {
         }
         if close {
             self.health = None;
+        }
+    }
+
+    fn trash_ui(&mut self, ctx: &egui::Context, session: &mut Session) {
+        let Some(emptying) = &mut self.trash else {
+            return;
+        };
+        let now = crate::vault::now_ms();
+        let day = 24 * 60 * 60 * 1000;
+        let mut action = None;
+        let mut close = false;
+        window("Trash").show(ctx, |ui| {
+            ui.set_max_width(620.0);
+            if session.vault.trash.is_empty() {
+                ui.label("The trash is empty.");
+            } else {
+                ui.label("Deleted secrets and boxes stay here for 30 days.");
+            }
+            egui::ScrollArea::vertical()
+                .max_height(420.0)
+                .show(ui, |ui| {
+                    egui::Grid::new("trash")
+                        .num_columns(3)
+                        .spacing([12.0, 6.0])
+                        .show(ui, |ui| {
+                            for (n, entry) in session.vault.trash.iter().enumerate().rev() {
+                                let title = entry.title();
+                                ui.label(egui::RichText::new(&title).strong());
+                                let left = ((entry.purge_at_ms() - now) / day).max(0);
+                                ui.label(
+                                    egui::RichText::new(format!(
+                                        "from {}; {} days left",
+                                        entry.box_name, left
+                                    ))
+                                    .weak(),
+                                );
+                                ui.horizontal(|ui| {
+                                    let restore = format!("Restore {title}");
+                                    if widgets::labeled_button(ui, "Restore", &restore).clicked() {
+                                        action = Some((n, true));
+                                    }
+                                    let purge = format!("Delete {title} forever");
+                                    if widgets::labeled_button(ui, "Delete forever", &purge)
+                                        .clicked()
+                                    {
+                                        action = Some((n, false));
+                                    }
+                                });
+                                ui.end_row();
+                            }
+                        });
+                });
+            ui.horizontal(|ui| {
+                if !session.vault.trash.is_empty() {
+                    if *emptying {
+                        ui.label("Delete everything in the trash for good?");
+                        if ui.button("Yes, empty the trash").clicked() {
+                            session.vault.trash.clear();
+                            session.changed();
+                            *emptying = false;
+                        }
+                        if ui.button("No").clicked() {
+                            *emptying = false;
+                        }
+                    } else if ui.button("Empty trash").clicked() {
+                        *emptying = true;
+                    }
+                }
+                close = ui.button("Close").clicked();
+            });
+        });
+        if let Some((n, restore)) = action {
+            let result = if restore {
+                session.vault.restore_from_trash(n)
+            } else {
+                session.vault.purge_from_trash(n)
+            };
+            if result.is_ok() {
+                if session.selected_box.is_none() {
+                    session.selected_box = session.vault.boxes.first().map(|b| b.id);
+                }
+                session.changed();
+            }
+        }
+        if close {
+            self.trash = None;
         }
     }
 
@@ -761,7 +855,7 @@ fn confirm_ui(ctx: &egui::Context, title: &str, text: &str) -> Option<bool> {
     let mut answer = None;
     window(title).show(ctx, |ui| {
         ui.label(text);
-        ui.label("This cannot be undone.");
+        ui.label("It stays in the trash for 30 days, where it can be restored.");
         ui.horizontal(|ui| {
             if ui.button("Delete").clicked() {
                 answer = Some(true);

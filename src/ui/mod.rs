@@ -94,6 +94,7 @@ pub(crate) enum Command {
     /// Build the password health report (on the worker) and show it.
     OpenHealth,
     OpenHistory(uuid::Uuid, uuid::Uuid),
+    OpenTrash,
     /// A value of this secret was copied: it is recently used.
     Used(uuid::Uuid, uuid::Uuid),
     Status(String),
@@ -458,6 +459,7 @@ impl QvaultApp {
                     session.changed();
                 }
             }
+            Command::OpenTrash => self.dialogs.open_trash(),
             Command::OpenHistory(box_id, secret_id) => {
                 self.dialogs.open_history(box_id, secret_id);
             }

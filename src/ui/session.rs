@@ -78,9 +78,12 @@ impl Session {
             path,
             recovery_code,
         } = opened;
+        let mut opened = opened;
+        // Trash older than 30 days goes for good when the vault opens.
+        let purged = opened.vault.purge_expired_trash(crate::vault::now_ms());
         let index = SearchIndex::build(&opened.vault);
         let selected_box = opened.vault.boxes.first().map(|b| b.id);
-        Self {
+        let mut session = Self {
             path,
             vault: opened.vault,
             keys: Box::new(opened.keys),
@@ -103,7 +106,11 @@ impl Session {
             new_password: super::onboarding::PasswordPair::default(),
             busy: false,
             saved_at: None,
+        };
+        if purged > 0 {
+            session.changed();
         }
+        session
     }
 
     pub fn path(&self) -> &Path {

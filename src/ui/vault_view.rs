@@ -197,7 +197,16 @@ impl Session {
                     self.search.clear();
                 }
             });
-        if let Some(box_id) = self.selected_box {
+        ui.separator();
+        let trash = format!("Trash ({})", self.vault.trash.len());
+        if ui
+            .button(trash)
+            .on_hover_text("Deleted secrets and boxes, for 30 days")
+            .clicked()
+        {
+            commands.push(Command::OpenTrash);
+        }
+        if let Some(box_id) = self.selected_box.filter(|_| self.special.is_none()) {
             ui.separator();
             ui.horizontal(|ui| {
                 if ui.button("Rename box").clicked() {

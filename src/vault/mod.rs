@@ -41,6 +41,8 @@ pub enum VaultError {
     EmptyName,
     #[error("that earlier version is no longer in the secret's history")]
     NoSuchVersion,
+    #[error("that item is no longer in the trash")]
+    NotInTrash,
 }
 
 /// The decrypted payload of a vault file.
@@ -58,6 +60,48 @@ pub struct Vault {
     /// [`HISTORY_LEN`]. A vault setting, so it travels with the vault.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history_len: Option<u8>,
+    /// Deleted secrets and boxes, restorable for [`TRASH_DAYS`] days.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trash: Vec<TrashItem>,
+}
+
+/// Days a deleted secret or box stays in the trash.
+pub const TRASH_DAYS: i64 = 30;
+
+/// Something deleted, with where it came from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TrashItem {
+    pub deleted_ms: i64,
+    pub box_id: Uuid,
+    pub box_name: String,
+    pub kind: BoxKind,
+    pub item: Trashed,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Trashed {
+    Secret(Secret),
+    Box(VaultBox),
+}
+
+impl TrashItem {
+    /// The name shown in the trash: the secret's title or the box's name.
+    pub fn title(&self) -> String {
+        match &self.item {
+            Trashed::Secret(secret) => secret.title(self.kind).to_owned(),
+            Trashed::Box(vault_box) => format!(
+                "Box \u{201c}{}\u{201d} ({} secrets)",
+                vault_box.name,
+                vault_box.secrets.len()
+            ),
+        }
+    }
+
+    /// When it is purged for good.
+    pub fn purge_at_ms(&self) -> i64 {
+        self.deleted_ms + TRASH_DAYS * 24 * 60 * 60 * 1000
+    }
 }
 
 /// A named group of secrets of one template.
@@ -274,7 +318,8 @@ impl Vault {
         Ok(())
     }
 
-    /// Deletes a box and its secrets, leaving tombstones for all of them.
+    /// Deletes a box and its secrets into the trash, leaving tombstones for
+    /// all of them (sync tells a deletion from an absence by them).
     pub fn delete_box(&mut self, id: Uuid) -> Result<(), VaultError> {
         let index = self
             .boxes
@@ -295,7 +340,75 @@ impl Vault {
                         deleted_ms: now,
                     }),
             );
+        self.trash.push(TrashItem {
+            deleted_ms: now,
+            box_id: removed.id,
+            box_name: removed.name.clone(),
+            kind: removed.kind,
+            item: Trashed::Box(removed),
+        });
         Ok(())
+    }
+
+    /// Puts a trashed secret back in its box (made again if it was deleted
+    /// too) or a trashed box back in the vault, newer than its tombstones.
+    pub fn restore_from_trash(&mut self, index: usize) -> Result<(), VaultError> {
+        if index >= self.trash.len() {
+            return Err(VaultError::NotInTrash);
+        }
+        let entry = self.trash.remove(index);
+        let now = now_ms();
+        match entry.item {
+            Trashed::Secret(mut secret) => {
+                secret.updated_ms = now.max(secret.updated_ms + 1);
+                let id = secret.id;
+                if self.box_by_id(entry.box_id).is_none() {
+                    let mut vault_box = VaultBox::new(&entry.box_name, entry.kind);
+                    vault_box.id = entry.box_id;
+                    self.boxes.push(vault_box);
+                }
+                let vault_box = self.box_mut(entry.box_id)?;
+                vault_box.secrets.push(secret);
+                vault_box.updated_ms = now;
+                self.tombstones
+                    .retain(|t| t.id != id && t.id != entry.box_id);
+            }
+            Trashed::Box(mut vault_box) => {
+                vault_box.updated_ms = now;
+                for secret in &mut vault_box.secrets {
+                    secret.updated_ms = now.max(secret.updated_ms + 1);
+                }
+                let ids: Vec<Uuid> = vault_box
+                    .secrets
+                    .iter()
+                    .map(|s| s.id)
+                    .chain([vault_box.id])
+                    .collect();
+                self.tombstones.retain(|t| !ids.contains(&t.id));
+                match self.boxes.iter_mut().find(|b| b.id == vault_box.id) {
+                    // A secret of it was restored first: merge the two.
+                    Some(existing) => existing.secrets.extend(vault_box.secrets),
+                    None => self.boxes.push(vault_box),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Deletes a trash entry for good.
+    pub fn purge_from_trash(&mut self, index: usize) -> Result<(), VaultError> {
+        if index >= self.trash.len() {
+            return Err(VaultError::NotInTrash);
+        }
+        self.trash.remove(index);
+        Ok(())
+    }
+
+    /// Drops trash entries older than [`TRASH_DAYS`]; returns how many.
+    pub fn purge_expired_trash(&mut self, now_ms: i64) -> usize {
+        let before = self.trash.len();
+        self.trash.retain(|entry| entry.purge_at_ms() > now_ms);
+        before - self.trash.len()
     }
 
     pub fn add_secret(&mut self, box_id: Uuid, content: SecretContent) -> Result<Uuid, VaultError> {
@@ -390,11 +503,20 @@ impl Vault {
             .iter()
             .position(|s| s.id == secret_id)
             .ok_or(VaultError::NoSuchSecret)?;
-        vault_box.secrets.remove(index);
-        vault_box.updated_ms = now_ms();
+        let secret = vault_box.secrets.remove(index);
+        let now = now_ms();
+        vault_box.updated_ms = now;
+        let (box_name, kind) = (vault_box.name.clone(), vault_box.kind);
         self.tombstones.push(Tombstone {
             id: secret_id,
-            deleted_ms: now_ms(),
+            deleted_ms: now,
+        });
+        self.trash.push(TrashItem {
+            deleted_ms: now,
+            box_id,
+            box_name,
+            kind,
+            item: Trashed::Secret(secret),
         });
         Ok(())
     }
@@ -519,5 +641,52 @@ mod tests {
         let back: Vault = serde_json::from_str(&json).expect("back");
         assert!(back.boxes[0].secrets[1].favourite);
         assert!(back.boxes[0].secrets[0].used_ms.is_some());
+    }
+
+    #[test]
+    fn deleted_secrets_and_boxes_wait_in_the_trash_and_come_back() {
+        let mut vault = Vault::new();
+        let b = vault.add_box("Logins", BoxKind::Passwords).expect("box");
+        let one = vault.add_secret(b, login("one")).expect("one");
+        let two = vault.add_secret(b, login("two")).expect("two");
+        vault.delete_secret(b, one).expect("delete");
+        assert_eq!(vault.trash.len(), 1);
+        assert_eq!(vault.trash[0].title(), "one");
+        assert!(vault.tombstones.iter().any(|t| t.id == one));
+
+        vault.restore_from_trash(0).expect("restore");
+        assert!(vault.trash.is_empty());
+        assert!(vault.boxes[0].secret(one).is_some());
+        assert!(
+            vault.tombstones.iter().all(|t| t.id != one),
+            "not deleted any more"
+        );
+
+        // A secret whose box went too comes back into a box of the same name.
+        vault.delete_secret(b, two).expect("delete");
+        vault.delete_box(b).expect("delete box");
+        assert!(vault.boxes.is_empty());
+        assert_eq!(vault.trash.len(), 2);
+        vault.restore_from_trash(0).expect("restore the secret");
+        assert_eq!(vault.boxes[0].name, "Logins");
+        assert_eq!(vault.boxes[0].id, b);
+        vault.restore_from_trash(0).expect("restore the box");
+        assert_eq!(vault.boxes.len(), 1, "merged into one box");
+        assert_eq!(vault.boxes[0].secrets.len(), 2);
+        assert!(vault.tombstones.is_empty());
+        assert_eq!(
+            vault.restore_from_trash(0).expect_err("the trash is empty"),
+            VaultError::NotInTrash
+        );
+
+        // After 30 days the trash empties itself; purge is for good.
+        vault.delete_secret(b, one).expect("delete");
+        vault.delete_secret(b, two).expect("delete");
+        vault.purge_from_trash(0).expect("purge");
+        assert_eq!(vault.trash.len(), 1);
+        let later = now_ms() + (TRASH_DAYS + 1) * 24 * 60 * 60 * 1000;
+        assert_eq!(vault.purge_expired_trash(now_ms()), 0);
+        assert_eq!(vault.purge_expired_trash(later), 1);
+        assert!(vault.trash.is_empty());
     }
 }
