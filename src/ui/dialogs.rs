@@ -83,6 +83,9 @@ pub(crate) struct Dialogs {
     history: Option<super::history::HistoryView>,
     /// The trash dialog; the flag is "Empty trash" waiting for a yes.
     trash: Option<bool>,
+    /// An attached image: its name and texture, or why it cannot be shown
+    /// (`None` while the worker decodes it).
+    preview: Option<(String, Option<Result<egui::TextureHandle, String>>)>,
 }
 
 /// The health dialog: waiting for the worker, or its report.
@@ -118,6 +121,53 @@ impl Dialogs {
             || self.health.is_some()
             || self.history.is_some()
             || self.trash.is_some()
+            || self.preview.is_some()
+    }
+
+    pub fn preview_loading(&mut self, name: &str) {
+        self.preview = Some((name.to_owned(), None));
+    }
+
+    /// The decoded image arrived; dropped if the preview was closed.
+    pub fn preview_ready(
+        &mut self,
+        ctx: &egui::Context,
+        name: &str,
+        image: Result<egui::ColorImage, String>,
+    ) {
+        if let Some((open, slot)) = &mut self.preview
+            && open == name
+        {
+            *slot = Some(image.map(|image| {
+                ctx.load_texture("attachment-preview", image, egui::TextureOptions::LINEAR)
+            }));
+        }
+    }
+
+    fn preview_ui(&mut self, ctx: &egui::Context) {
+        let Some((name, image)) = &self.preview else {
+            return;
+        };
+        let mut close = false;
+        window(&format!("Preview: {name}")).show(ctx, |ui| {
+            match image {
+                None => {
+                    ui.spinner();
+                }
+                Some(Ok(texture)) => {
+                    let size = texture.size_vec2();
+                    let scale = (640.0 / size.x).min(480.0 / size.y).min(1.0);
+                    ui.add(egui::Image::new(texture).fit_to_exact_size(size * scale));
+                }
+                Some(Err(e)) => {
+                    ui.colored_label(ui.visuals().error_fg_color, e.as_str());
+                }
+            }
+            close = ui.button("Close").clicked();
+        });
+        if close {
+            self.preview = None;
+        }
     }
 
     pub fn open_trash(&mut self) {
@@ -240,6 +290,7 @@ impl Dialogs {
             return;
         }
         self.qr_ui(ctx, commands);
+        self.preview_ui(ctx);
         if let Some(session) = session {
             self.generator_ui(ctx, Some(&mut *session), commands);
             self.box_dialogs_ui(ctx, session);

@@ -95,6 +95,19 @@ pub(crate) enum Command {
     OpenHealth,
     OpenHistory(uuid::Uuid, uuid::Uuid),
     OpenTrash,
+    /// Pick a file and attach it to the secret.
+    AddAttachment(uuid::Uuid, uuid::Uuid),
+    RemoveAttachment(uuid::Uuid, uuid::Uuid, uuid::Uuid),
+    /// Pick where to save an attachment out.
+    SaveAttachment {
+        name: String,
+        data: zeroize::Zeroizing<Vec<u8>>,
+    },
+    /// Decode an attached image on the worker and show it.
+    PreviewAttachment {
+        name: String,
+        data: zeroize::Zeroizing<Vec<u8>>,
+    },
     /// A value of this secret was copied: it is recently used.
     Used(uuid::Uuid, uuid::Uuid),
     Status(String),
@@ -105,6 +118,11 @@ pub(crate) enum FilePurpose {
     NewVaultLocation,
     OpenVault,
     SaveQrPng(zeroize::Zeroizing<Vec<u8>>),
+    AddAttachment(uuid::Uuid, uuid::Uuid),
+    SaveAttachment {
+        name: String,
+        data: zeroize::Zeroizing<Vec<u8>>,
+    },
 }
 
 /// The application: persisted settings plus runtime state.
@@ -227,6 +245,35 @@ impl QvaultApp {
                 _ => self.set_status(message),
             },
             Reply::Health(report) => self.dialogs.health_ready(*report),
+            Reply::AttachmentRead(result) => {
+                let message = match (result, &mut self.screen) {
+                    (Ok(file), Screen::Vault(session)) => {
+                        match session.vault.attach(
+                            file.box_id,
+                            file.secret_id,
+                            &file.name,
+                            file.data,
+                        ) {
+                            Ok(_) => {
+                                session.changed();
+                                format!("Attached {}", file.name)
+                            }
+                            Err(e) => format!("Not attached: {e}"),
+                        }
+                    }
+                    (Ok(_), _) => "The vault was locked before the file was read".into(),
+                    (Err(e), _) => e,
+                };
+                self.set_status(message);
+            }
+            Reply::AttachmentWritten(result) => {
+                let message = match result {
+                    Ok(path) => format!("Saved the attachment to {}", path.display()),
+                    Err(e) => e,
+                };
+                self.set_status(message);
+            }
+            Reply::Preview { name, image } => self.dialogs.preview_ready(ctx, &name, image),
             Reply::PngWritten(result) => {
                 let message = match result {
                     Ok(path) => format!("Saved the QR code to {}", path.display()),
@@ -365,6 +412,16 @@ impl QvaultApp {
             FilePurpose::SaveQrPng(png) => {
                 self.worker.send(Job::WritePng { path, png });
             }
+            FilePurpose::AddAttachment(box_id, secret_id) => {
+                self.worker.send(Job::ReadAttachment {
+                    path,
+                    box_id,
+                    secret_id,
+                });
+            }
+            FilePurpose::SaveAttachment { data, .. } => {
+                self.worker.send(Job::WriteAttachment { path, data });
+            }
         }
     }
 
@@ -382,6 +439,16 @@ impl QvaultApp {
                 crate::paths::home_dir(),
                 "qr-code.png",
             ),
+            FilePurpose::AddAttachment(..) => (
+                "Attach a file (at most 10 MB)",
+                crate::paths::home_dir(),
+                "",
+            ),
+            FilePurpose::SaveAttachment { name, .. } => (
+                "Save the attachment",
+                crate::paths::home_dir(),
+                name.as_str(),
+            ),
         };
         let config = self.file_dialog.config_mut();
         config.title = Some(title.to_owned());
@@ -389,8 +456,12 @@ impl QvaultApp {
         config.opening_mode = egui_file_dialog::OpeningMode::AlwaysInitialDir;
         file_name.clone_into(&mut config.default_file_name);
         match &purpose {
-            FilePurpose::OpenVault => self.file_dialog.pick_file(),
-            FilePurpose::NewVaultLocation | FilePurpose::SaveQrPng(_) => {
+            FilePurpose::OpenVault | FilePurpose::AddAttachment(..) => {
+                self.file_dialog.pick_file();
+            }
+            FilePurpose::NewVaultLocation
+            | FilePurpose::SaveQrPng(_)
+            | FilePurpose::SaveAttachment { .. } => {
                 self.file_dialog.save_file();
             }
         }
@@ -452,14 +523,20 @@ impl QvaultApp {
             Command::DeleteBox(id) => self.dialogs.open_delete_box(id),
             Command::NewWallet(box_id) => self.dialogs.open_new_wallet(box_id),
             Command::OpenWatchOnly => self.dialogs.open_watch_only(),
-            Command::Used(box_id, secret_id) => {
-                if let Screen::Vault(session) = &mut self.screen
-                    && session.vault.mark_used(box_id, secret_id).is_ok()
-                {
-                    session.changed();
-                }
+            command @ (Command::Used(..) | Command::RemoveAttachment(..)) => {
+                self.apply_to_vault(&command);
             }
             Command::OpenTrash => self.dialogs.open_trash(),
+            Command::AddAttachment(box_id, secret_id) => {
+                self.pick_file(FilePurpose::AddAttachment(box_id, secret_id));
+            }
+            Command::SaveAttachment { name, data } => {
+                self.pick_file(FilePurpose::SaveAttachment { name, data });
+            }
+            Command::PreviewAttachment { name, data } => {
+                self.dialogs.preview_loading(&name);
+                self.worker.send(Job::DecodePreview { name, data });
+            }
             Command::OpenHistory(box_id, secret_id) => {
                 self.dialogs.open_history(box_id, secret_id);
             }
@@ -483,6 +560,30 @@ impl QvaultApp {
                     self.last_activity = Instant::now();
                 }
             }
+        }
+    }
+
+    /// Small edits of the open vault that are not a secret's content.
+    fn apply_to_vault(&mut self, command: &Command) {
+        let Screen::Vault(session) = &mut self.screen else {
+            return;
+        };
+        let done = match *command {
+            Command::Used(box_id, secret_id) => session.vault.mark_used(box_id, secret_id).is_ok(),
+            Command::RemoveAttachment(box_id, secret_id, attachment_id) => {
+                let removed = session
+                    .vault
+                    .detach(box_id, secret_id, attachment_id)
+                    .is_ok();
+                if removed {
+                    self.status = Some(("Removed the attachment".into(), Instant::now()));
+                }
+                removed
+            }
+            _ => false,
+        };
+        if done {
+            session.changed();
         }
     }
 

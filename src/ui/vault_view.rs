@@ -424,6 +424,7 @@ impl Session {
                     );
                 }
             });
+        attachments_ui(ui, box_id, secret, commands);
         if kind == BoxKind::CryptoWallets {
             super::wallet::panel_ui(ui, &mut self.wallet, secret, &mut self.revealed, commands);
         }
@@ -496,6 +497,61 @@ impl Session {
         } else if cancel {
             self.editor = None;
         }
+    }
+}
+
+/// The files kept with a secret: Preview (images), Save as, Remove, Add.
+fn attachments_ui(
+    ui: &mut egui::Ui,
+    box_id: Uuid,
+    secret: &crate::vault::Secret,
+    commands: &mut Vec<Command>,
+) {
+    ui.add_space(8.0);
+    ui.strong("Attachments");
+    for attachment in &secret.attachments {
+        let name = &attachment.name;
+        ui.horizontal(|ui| {
+            ui.label(format!("{name} ({})", human_size(attachment.data.len())));
+            let lower = name.to_lowercase();
+            let image = [".png", ".jpg", ".jpeg"]
+                .iter()
+                .any(|ext| lower.ends_with(ext));
+            if image && labeled_button(ui, "Preview", &format!("Preview {name}")).clicked() {
+                commands.push(Command::PreviewAttachment {
+                    name: name.clone(),
+                    data: attachment.data.clone(),
+                });
+            }
+            if labeled_button(ui, "Save as…", &format!("Save {name}")).clicked() {
+                commands.push(Command::SaveAttachment {
+                    name: name.clone(),
+                    data: attachment.data.clone(),
+                });
+            }
+            if labeled_button(ui, "Remove", &format!("Remove {name}")).clicked() {
+                commands.push(Command::RemoveAttachment(box_id, secret.id, attachment.id));
+            }
+        });
+    }
+    if ui
+        .button("Add file…")
+        .on_hover_text("Keep a file (at most 10 MB) encrypted in the vault")
+        .clicked()
+    {
+        commands.push(Command::AddAttachment(box_id, secret.id));
+    }
+}
+
+fn human_size(bytes: usize) -> String {
+    #[expect(clippy::cast_precision_loss, reason = "a size shown to one decimal")]
+    let kib = bytes as f64 / 1024.0;
+    if bytes < 1024 {
+        format!("{bytes} bytes")
+    } else if kib < 1024.0 {
+        format!("{kib:.1} KB")
+    } else {
+        format!("{:.1} MB", kib / 1024.0)
     }
 }
 

@@ -56,6 +56,22 @@ pub enum Job {
         path: PathBuf,
         png: Zeroizing<Vec<u8>>,
     },
+    /// Read a file to attach to a secret (at most 10 MB).
+    ReadAttachment {
+        path: PathBuf,
+        box_id: uuid::Uuid,
+        secret_id: uuid::Uuid,
+    },
+    /// Write an attachment out (0600).
+    WriteAttachment {
+        path: PathBuf,
+        data: Zeroizing<Vec<u8>>,
+    },
+    /// Decode an attached image for its preview.
+    DecodePreview {
+        name: String,
+        data: Zeroizing<Vec<u8>>,
+    },
     SaveSettings {
         path: PathBuf,
         settings: Settings,
@@ -84,6 +100,56 @@ pub enum Reply {
     PasswordChecked(Result<bool, StoreError>),
     PngWritten(Result<PathBuf, String>),
     Health(Box<crate::vault::health::HealthReport>),
+    AttachmentRead(Result<ReadFile, String>),
+    AttachmentWritten(Result<PathBuf, String>),
+    Preview {
+        name: String,
+        image: Result<egui::ColorImage, String>,
+    },
+}
+
+/// A file read to be attached to a secret.
+pub struct ReadFile {
+    pub box_id: uuid::Uuid,
+    pub secret_id: uuid::Uuid,
+    pub name: String,
+    pub data: Zeroizing<Vec<u8>>,
+}
+
+/// Reads a file to attach, refusing one over the limit before reading it.
+fn read_attachment(path: &Path) -> Result<Zeroizing<Vec<u8>>, String> {
+    let limit = crate::vault::MAX_ATTACHMENT_BYTES;
+    let too_large = |size: u64| {
+        format!(
+            "{} is too large ({} MB); attachments can be at most 10 MB",
+            path.display(),
+            size.div_ceil(1024 * 1024)
+        )
+    };
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("failed to read {}: {e}", path.display()))?
+        .len();
+    if size > limit as u64 {
+        return Err(too_large(size));
+    }
+    let data =
+        std::fs::read(path).map_err(|e| format!("failed to read {}: {e}", path.display()))?;
+    if data.len() > limit {
+        return Err(too_large(data.len() as u64));
+    }
+    Ok(Zeroizing::new(data))
+}
+
+/// Decodes a PNG or JPEG for the preview; other files are not images.
+fn decode_image(data: &[u8]) -> Result<egui::ColorImage, String> {
+    let image = image::load_from_memory(data)
+        .map_err(|_| "this file is not a PNG or JPEG image".to_owned())?
+        .into_rgba8();
+    let size = [image.width() as usize, image.height() as usize];
+    Ok(egui::ColorImage::from_rgba_unmultiplied(
+        size,
+        image.as_raw(),
+    ))
 }
 
 /// The UI's handle on the worker thread.
@@ -187,6 +253,29 @@ impl WorkerState {
             Job::Health { vault, now_ms } => {
                 Reply::Health(Box::new(crate::vault::health::check(&vault, now_ms)))
             }
+            Job::ReadAttachment {
+                path,
+                box_id,
+                secret_id,
+            } => Reply::AttachmentRead(read_attachment(&path).map(|data| {
+                ReadFile {
+                    box_id,
+                    secret_id,
+                    name: path
+                        .file_name()
+                        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned()),
+                    data,
+                }
+            })),
+            Job::WriteAttachment { path, data } => Reply::AttachmentWritten(
+                store::write_private_file(&path, &data)
+                    .map(|()| path.clone())
+                    .map_err(|e| format!("failed to write {}: {e}", path.display())),
+            ),
+            Job::DecodePreview { name, data } => Reply::Preview {
+                name,
+                image: decode_image(&data),
+            },
             Job::WritePng { path, png } => Reply::PngWritten(
                 store::write_private_file(&path, &png)
                     .map(|()| path.clone())
@@ -383,5 +472,25 @@ mod tests {
             std::fs::read(&path).expect("read"),
             b"someone else wrote this"
         );
+    }
+
+    #[test]
+    fn an_attachment_over_10_mb_is_refused_before_it_is_read() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let big = dir.path().join("big.bin");
+        let file = std::fs::File::create(&big).expect("create");
+        // Sparse: the size is there without writing 10 MB.
+        let limit = u64::try_from(crate::vault::MAX_ATTACHMENT_BYTES).expect("fits");
+        file.set_len(limit + 1).expect("set_len");
+        let err = super::read_attachment(&big).expect_err("too large");
+        assert!(err.contains("at most 10 MB"), "{err}");
+        let small = dir.path().join("key.asc");
+        std::fs::write(&small, b"-----BEGIN PGP-----").expect("write");
+        assert_eq!(
+            super::read_attachment(&small).expect("read").as_slice(),
+            b"-----BEGIN PGP-----"
+        );
+        assert!(super::read_attachment(&dir.path().join("missing")).is_err());
+        assert!(super::decode_image(b"not an image").is_err());
     }
 }

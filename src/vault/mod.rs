@@ -43,6 +43,13 @@ pub enum VaultError {
     NoSuchVersion,
     #[error("that item is no longer in the trash")]
     NotInTrash,
+    #[error(
+        "the file is too large ({} MB); attachments can be at most 10 MB",
+        .0.div_ceil(1024 * 1024)
+    )]
+    AttachmentTooLarge(usize),
+    #[error("that attachment is no longer there")]
+    NoSuchAttachment,
 }
 
 /// The decrypted payload of a vault file.
@@ -161,6 +168,51 @@ pub struct Secret {
     /// When a value of it was last copied, for "Recently used".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used_ms: Option<i64>,
+    /// Small files kept with the secret, encrypted with the vault. Not part
+    /// of the content, so its history does not copy them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
+}
+
+/// The largest file a secret may carry.
+pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+
+/// A file kept inside the vault (a wallet file, a PGP key, a scan of an ID).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub id: Uuid,
+    pub name: String,
+    pub added_ms: i64,
+    /// The bytes, base64 in the payload, wiped from memory when dropped.
+    #[serde(with = "base64_bytes")]
+    pub data: zeroize::Zeroizing<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Attachment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Attachment")
+            .field("name", &self.name)
+            .field("bytes", &self.data.len())
+            .finish_non_exhaustive()
+    }
+}
+
+mod base64_bytes {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use zeroize::Zeroizing;
+
+    pub fn serialize<S: Serializer>(bytes: &Zeroizing<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        let text = Zeroizing::new(data_encoding::BASE64.encode(bytes));
+        s.serialize_str(&text)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Zeroizing<Vec<u8>>, D::Error> {
+        let text = Zeroizing::new(String::deserialize(d)?);
+        data_encoding::BASE64
+            .decode(text.as_bytes())
+            .map(Zeroizing::new)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// The trace of a deletion, so that sync can tell it from an absence.
@@ -209,6 +261,7 @@ impl Secret {
             history: Vec::new(),
             favourite: false,
             used_ms: None,
+            attachments: Vec::new(),
         }
     }
 
@@ -430,6 +483,47 @@ impl Vault {
         let keep = self.history_keep();
         let secret = self.secret_mut(box_id, secret_id)?;
         Ok(secret.update_keeping(content, keep))
+    }
+
+    /// Adds a file to a secret; refused over [`MAX_ATTACHMENT_BYTES`].
+    pub fn attach(
+        &mut self,
+        box_id: Uuid,
+        secret_id: Uuid,
+        name: &str,
+        data: zeroize::Zeroizing<Vec<u8>>,
+    ) -> Result<Uuid, VaultError> {
+        if data.len() > MAX_ATTACHMENT_BYTES {
+            return Err(VaultError::AttachmentTooLarge(data.len()));
+        }
+        let attachment = Attachment {
+            id: Uuid::new_v4(),
+            name: name.trim().to_owned(),
+            added_ms: now_ms(),
+            data,
+        };
+        let id = attachment.id;
+        let secret = self.secret_mut(box_id, secret_id)?;
+        secret.attachments.push(attachment);
+        secret.updated_ms = now_ms().max(secret.updated_ms + 1);
+        Ok(id)
+    }
+
+    /// Removes a file from a secret.
+    pub fn detach(
+        &mut self,
+        box_id: Uuid,
+        secret_id: Uuid,
+        attachment_id: Uuid,
+    ) -> Result<(), VaultError> {
+        let secret = self.secret_mut(box_id, secret_id)?;
+        let before = secret.attachments.len();
+        secret.attachments.retain(|a| a.id != attachment_id);
+        if secret.attachments.len() == before {
+            return Err(VaultError::NoSuchAttachment);
+        }
+        secret.updated_ms = now_ms().max(secret.updated_ms + 1);
+        Ok(())
     }
 
     /// Stars or unstars a secret; not a new version of it.
@@ -688,5 +782,33 @@ mod tests {
         assert_eq!(vault.purge_expired_trash(now_ms()), 0);
         assert_eq!(vault.purge_expired_trash(later), 1);
         assert!(vault.trash.is_empty());
+    }
+
+    #[test]
+    fn attachments_round_trip_as_base64_and_large_ones_are_refused() {
+        let mut vault = Vault::new();
+        let b = vault.add_box("IDs", BoxKind::Identification).expect("box");
+        let s = vault.add_secret(b, login("passport")).expect("secret");
+        let bytes: Vec<u8> = (0..=255u8).collect();
+        let id = vault
+            .attach(b, s, " scan.png ", zeroize::Zeroizing::new(bytes.clone()))
+            .expect("attach");
+        let too_big = zeroize::Zeroizing::new(vec![0u8; MAX_ATTACHMENT_BYTES + 1]);
+        assert!(matches!(
+            vault.attach(b, s, "big.bin", too_big),
+            Err(VaultError::AttachmentTooLarge(_))
+        ));
+        let json = serde_json::to_string(&vault).expect("json");
+        let back: Vault = serde_json::from_str(&json).expect("back");
+        let attachment = &back.boxes[0].secrets[0].attachments[0];
+        assert_eq!(attachment.name, "scan.png");
+        assert_eq!(attachment.data.as_slice(), bytes.as_slice());
+        assert!(
+            !format!("{attachment:?}").contains("255"),
+            "Debug hides the bytes"
+        );
+        vault.detach(b, s, id).expect("detach");
+        assert!(vault.boxes[0].secrets[0].attachments.is_empty());
+        assert_eq!(vault.detach(b, s, id), Err(VaultError::NoSuchAttachment));
     }
 }
