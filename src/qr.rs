@@ -93,6 +93,62 @@ pub fn luma_at(pixels: &[u8], side: usize, x: usize, y: usize) -> Option<Luma<u8
     pixels.get(y * side + x).map(|&v| Luma([v]))
 }
 
+/// Why no text was read from an image.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QrReadError {
+    #[error("the file is not a PNG or JPEG image")]
+    NotAnImage,
+    #[error("the image is too large to search for a QR code")]
+    TooLarge,
+    #[error("no QR code was found in the image")]
+    NoCode,
+    #[error("a QR code was found but could not be read; try a sharper image")]
+    Unreadable,
+}
+
+/// Images are searched up to this many pixels a side.
+const MAX_SIDE: u32 = 6000;
+
+/// Reads the text of the first QR code in a PNG or JPEG image (a photo or a
+/// screenshot of one; dark on light, or light on dark).
+pub fn read_image(bytes: &[u8]) -> Result<Zeroizing<String>, QrReadError> {
+    let decoder = image::ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|_| QrReadError::NotAnImage)?;
+    let (w, h) = decoder
+        .into_dimensions()
+        .map_err(|_| QrReadError::NotAnImage)?;
+    if w > MAX_SIDE || h > MAX_SIDE {
+        return Err(QrReadError::TooLarge);
+    }
+    let luma = image::load_from_memory(bytes)
+        .map_err(|_| QrReadError::NotAnImage)?
+        .into_luma8();
+    let (width, height) = (w as usize, h as usize);
+    let raw = luma.as_raw();
+    let mut found_any = false;
+    for inverted in [false, true] {
+        let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
+            let value = raw.get(y * width + x).copied().unwrap_or(255);
+            if inverted { 255 - value } else { value }
+        });
+        for grid in prepared.detect_grids() {
+            found_any = true;
+            let mut bytes = Zeroizing::new(Vec::new());
+            if grid.decode_to(&mut *bytes).is_ok() {
+                return String::from_utf8(bytes.to_vec())
+                    .map(Zeroizing::new)
+                    .map_err(|_| QrReadError::Unreadable);
+            }
+        }
+    }
+    Err(if found_any {
+        QrReadError::Unreadable
+    } else {
+        QrReadError::NoCode
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

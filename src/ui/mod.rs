@@ -98,6 +98,8 @@ pub(crate) enum Command {
     /// Pick a file and attach it to the secret.
     AddAttachment(uuid::Uuid, uuid::Uuid),
     RemoveAttachment(uuid::Uuid, uuid::Uuid, uuid::Uuid),
+    /// Pick an image and read a TOTP secret from its QR code into the draft.
+    TotpFromQr(uuid::Uuid, Option<uuid::Uuid>),
     /// Pick where to save an attachment out.
     SaveAttachment {
         name: String,
@@ -123,6 +125,7 @@ pub(crate) enum FilePurpose {
         name: String,
         data: zeroize::Zeroizing<Vec<u8>>,
     },
+    TotpQr(uuid::Uuid, Option<uuid::Uuid>),
 }
 
 /// The application: persisted settings plus runtime state.
@@ -274,6 +277,17 @@ impl QvaultApp {
                 self.set_status(message);
             }
             Reply::Preview { name, image } => self.dialogs.preview_ready(ctx, &name, image),
+            Reply::QrRead {
+                box_id,
+                secret_id,
+                text,
+            } => {
+                let message = match &mut self.screen {
+                    Screen::Vault(session) => session.totp_from_qr(box_id, secret_id, text),
+                    _ => "The vault was locked before the image was read".into(),
+                };
+                self.set_status(message);
+            }
             Reply::PngWritten(result) => {
                 let message = match result {
                     Ok(path) => format!("Saved the QR code to {}", path.display()),
@@ -422,6 +436,13 @@ impl QvaultApp {
             FilePurpose::SaveAttachment { data, .. } => {
                 self.worker.send(Job::WriteAttachment { path, data });
             }
+            FilePurpose::TotpQr(box_id, secret_id) => {
+                self.worker.send(Job::ReadQr {
+                    path,
+                    box_id,
+                    secret_id,
+                });
+            }
         }
     }
 
@@ -449,6 +470,11 @@ impl QvaultApp {
                 crate::paths::home_dir(),
                 name.as_str(),
             ),
+            FilePurpose::TotpQr(..) => (
+                "An image of the TOTP QR code (PNG or JPEG)",
+                crate::paths::home_dir(),
+                "",
+            ),
         };
         let config = self.file_dialog.config_mut();
         config.title = Some(title.to_owned());
@@ -456,7 +482,7 @@ impl QvaultApp {
         config.opening_mode = egui_file_dialog::OpeningMode::AlwaysInitialDir;
         file_name.clone_into(&mut config.default_file_name);
         match &purpose {
-            FilePurpose::OpenVault | FilePurpose::AddAttachment(..) => {
+            FilePurpose::OpenVault | FilePurpose::AddAttachment(..) | FilePurpose::TotpQr(..) => {
                 self.file_dialog.pick_file();
             }
             FilePurpose::NewVaultLocation
@@ -529,6 +555,9 @@ impl QvaultApp {
             Command::OpenTrash => self.dialogs.open_trash(),
             Command::AddAttachment(box_id, secret_id) => {
                 self.pick_file(FilePurpose::AddAttachment(box_id, secret_id));
+            }
+            Command::TotpFromQr(box_id, secret_id) => {
+                self.pick_file(FilePurpose::TotpQr(box_id, secret_id));
             }
             Command::SaveAttachment { name, data } => {
                 self.pick_file(FilePurpose::SaveAttachment { name, data });

@@ -237,6 +237,30 @@ impl Session {
         self.commit_editor();
     }
 
+    /// Puts a TOTP secret read from a QR image into the editor's draft, if
+    /// that secret is still being edited; returns what to tell the user.
+    pub fn totp_from_qr(
+        &mut self,
+        box_id: Uuid,
+        secret_id: Option<Uuid>,
+        text: Result<zeroize::Zeroizing<String>, String>,
+    ) -> String {
+        let text = match text {
+            Ok(text) => text,
+            Err(e) => return format!("No TOTP secret read: {e}"),
+        };
+        if let Err(e) = crate::crypto::totp::parse(&text) {
+            return format!("The QR code holds no usable TOTP secret: {e}");
+        }
+        match self.editor.as_mut() {
+            Some(editor) if editor.box_id == box_id && editor.secret_id == secret_id => {
+                editor.draft.set("totp", &text);
+                "Read the TOTP secret from the image; save to keep it".into()
+            }
+            _ => "The secret the image was for is no longer being edited".into(),
+        }
+    }
+
     /// Writes the open draft into the vault, if any.
     pub fn commit_editor(&mut self) {
         let Some(mut editor) = self.editor.take() else {

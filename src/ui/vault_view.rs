@@ -780,6 +780,12 @@ fn edit_field_ui(
                 }
             }
         }
+        if spec.key == "totp"
+            && labeled_button(ui, "From QR image…", "Read the TOTP secret from a QR image")
+                .clicked()
+        {
+            commands.push(Command::TotpFromQr(box_id, secret_id));
+        }
         if spec.generator
             && labeled_button(ui, "Generate", &format!("Generate {}", spec.label)).clicked()
         {

@@ -67,6 +67,12 @@ pub enum Job {
         path: PathBuf,
         data: Zeroizing<Vec<u8>>,
     },
+    /// Read the QR code in an image file, for the editor's TOTP field.
+    ReadQr {
+        path: PathBuf,
+        box_id: uuid::Uuid,
+        secret_id: Option<uuid::Uuid>,
+    },
     /// Decode an attached image for its preview.
     DecodePreview {
         name: String,
@@ -102,6 +108,11 @@ pub enum Reply {
     Health(Box<crate::vault::health::HealthReport>),
     AttachmentRead(Result<ReadFile, String>),
     AttachmentWritten(Result<PathBuf, String>),
+    QrRead {
+        box_id: uuid::Uuid,
+        secret_id: Option<uuid::Uuid>,
+        text: Result<Zeroizing<String>, String>,
+    },
     Preview {
         name: String,
         image: Result<egui::ColorImage, String>,
@@ -272,6 +283,24 @@ impl WorkerState {
                     .map(|()| path.clone())
                     .map_err(|e| format!("failed to write {}: {e}", path.display())),
             ),
+            Job::ReadQr {
+                path,
+                box_id,
+                secret_id,
+            } => Reply::QrRead {
+                box_id,
+                secret_id,
+                text: std::fs::read(&path)
+                    .map_err(|e| format!("failed to read {}: {e}", path.display()))
+                    .and_then(|bytes| {
+                        crate::qr::read_image(&bytes).map_err(|e| {
+                            format!(
+                                "{}: {e}",
+                                path.file_name().unwrap_or_default().to_string_lossy()
+                            )
+                        })
+                    }),
+            },
             Job::DecodePreview { name, data } => Reply::Preview {
                 name,
                 image: decode_image(&data),
