@@ -761,7 +761,9 @@ fn edit_field_ui(
     let label = ui.label(spec.label);
     ui.horizontal(|ui| {
         let shown = !spec.hidden || revealed.contains(spec.key);
-        let width = (ui.available_width() - 150.0).max(120.0);
+        // Room for the buttons beside the field: Show, and Generate or From QR image….
+        let reserve = if spec.key == "totp" { 240.0 } else { 150.0 };
+        let width = (ui.available_width() - reserve).max(120.0);
         let edit = if spec.multiline {
             egui::TextEdit::multiline(value).desired_rows(3)
         } else {
