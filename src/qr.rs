@@ -124,7 +124,14 @@ pub fn read_image(bytes: &[u8]) -> Result<Zeroizing<String>, QrReadError> {
     let luma = image::load_from_memory(bytes)
         .map_err(|_| QrReadError::NotAnImage)?
         .into_luma8();
-    let (width, height) = (w as usize, h as usize);
+    // rqrr asserts on some unusual images: a panic there is "unreadable",
+    // never a crash.
+    std::panic::catch_unwind(|| search(&luma, w as usize, h as usize))
+        .unwrap_or(Err(QrReadError::Unreadable))
+}
+
+/// Looks for a QR code in the image, dark on light and then inverted.
+fn search(luma: &GrayImage, width: usize, height: usize) -> Result<Zeroizing<String>, QrReadError> {
     let raw = luma.as_raw();
     let mut found_any = false;
     for inverted in [false, true] {

@@ -53,6 +53,11 @@ fn an_attached_image_is_listed_previewed_and_removed() {
     click(&mut harness, "Close");
 
     click(&mut harness, "Remove scan.png");
+    assert!(listed(&harness), "nothing is removed before the answer");
+    click(&mut harness, "Cancel");
+    assert!(listed(&harness));
+    click(&mut harness, "Remove scan.png");
+    click(&mut harness, "Delete");
     assert!(!listed(&harness));
     assert!(has_label(&harness, "Add file…"));
 }

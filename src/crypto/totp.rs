@@ -109,7 +109,7 @@ pub fn parse(text: &str) -> Result<Totp, TotpError> {
     if text.is_empty() {
         return Err(TotpError::Empty);
     }
-    let lower_start: String = text.chars().take(16).collect::<String>().to_lowercase();
+    let lower_start = Zeroizing::new(text.chars().take(16).collect::<String>().to_lowercase());
     if lower_start.starts_with("otpauth:") {
         parse_uri(text)
     } else if lower_start.starts_with("steam://") {
@@ -253,6 +253,13 @@ fn parse_uri(text: &str) -> Result<Totp, TotpError> {
         }
     }
     let secret = secret.ok_or(TotpError::BadUri("it has no secret"))?;
+    // Steam's own URIs name only the issuer.
+    if issuer
+        .as_deref()
+        .is_some_and(|i| i.eq_ignore_ascii_case("steam"))
+    {
+        algorithm = Algorithm::Steam;
+    }
     let steam = algorithm == Algorithm::Steam;
     let digits = digits.unwrap_or(if steam { 5 } else { 6 });
     build(algorithm, digits, period, &secret, issuer, account)
@@ -278,7 +285,7 @@ fn split_label(label: &str) -> Result<(Option<String>, Option<String>), TotpErro
 }
 
 fn percent_decode(text: &str) -> Result<Zeroizing<String>, TotpError> {
-    let plus_as_space = text.replace('+', " ");
+    let plus_as_space = Zeroizing::new(text.replace('+', " "));
     percent_encoding::percent_decode_str(&plus_as_space)
         .decode_utf8()
         .map(|s| Zeroizing::new(s.into_owned()))

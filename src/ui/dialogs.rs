@@ -83,6 +83,9 @@ pub(crate) struct Dialogs {
     history: Option<super::history::HistoryView>,
     /// The trash dialog; the flag is "Empty trash" waiting for a yes.
     trash: Option<bool>,
+    /// An attachment waiting for "Remove" to be confirmed: box, secret,
+    /// attachment and its name.
+    remove_attachment: Option<(Uuid, Uuid, Uuid, String)>,
     /// An attached image: its name and texture, or why it cannot be shown
     /// (`None` while the worker decodes it).
     preview: Option<(String, Option<Result<egui::TextureHandle, String>>)>,
@@ -122,6 +125,11 @@ impl Dialogs {
             || self.history.is_some()
             || self.trash.is_some()
             || self.preview.is_some()
+            || self.remove_attachment.is_some()
+    }
+
+    pub fn open_remove_attachment(&mut self, ids: (Uuid, Uuid, Uuid), name: &str) {
+        self.remove_attachment = Some((ids.0, ids.1, ids.2, name.to_owned()));
     }
 
     pub fn preview_loading(&mut self, name: &str) {
@@ -302,6 +310,21 @@ impl Dialogs {
                 self.history = None;
             }
             self.trash_ui(ctx, session);
+            if let Some((box_id, secret_id, attachment_id, name)) = &self.remove_attachment {
+                let text = format!("Remove the attachment \u{201c}{name}\u{201d}?");
+                let note = "The file is deleted from the vault; save a copy first if you need it.";
+                if let Some(yes) = confirm_with_note_ui(ctx, "Remove attachment", &text, note) {
+                    if yes
+                        && session
+                            .vault
+                            .detach(*box_id, *secret_id, *attachment_id)
+                            .is_ok()
+                    {
+                        session.changed();
+                    }
+                    self.remove_attachment = None;
+                }
+            }
             self.settings_ui(ctx, settings, Some(session), commands);
         } else {
             self.generator_ui(ctx, None, commands);
@@ -903,10 +926,20 @@ fn health_row_ui(
 
 /// Yes/no confirmation; `Some(true)` when confirmed, `Some(false)` when cancelled.
 fn confirm_ui(ctx: &egui::Context, title: &str, text: &str) -> Option<bool> {
+    confirm_with_note_ui(
+        ctx,
+        title,
+        text,
+        "It stays in the trash for 30 days, where it can be restored.",
+    )
+}
+
+/// [`confirm_ui`] with its own second line.
+fn confirm_with_note_ui(ctx: &egui::Context, title: &str, text: &str, note: &str) -> Option<bool> {
     let mut answer = None;
     window(title).show(ctx, |ui| {
         ui.label(text);
-        ui.label("It stays in the trash for 30 days, where it can be restored.");
+        ui.label(note);
         ui.horizontal(|ui| {
             if ui.button("Delete").clicked() {
                 answer = Some(true);

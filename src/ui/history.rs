@@ -94,6 +94,8 @@ impl HistoryView {
             });
         });
         if restore {
+            // A draft being typed elsewhere is kept, not dropped.
+            session.commit_editor();
             let index = self.selected;
             match session
                 .vault
@@ -101,7 +103,6 @@ impl HistoryView {
             {
                 Ok(changed) => {
                     if changed {
-                        session.editor = None;
                         session.changed();
                     }
                     open = false;
@@ -217,7 +218,7 @@ fn rows(kind: BoxKind, old: &SecretContent, new: &SecretContent) -> Vec<Row> {
             label: name.to_owned(),
             old: Zeroizing::new(a.map_or(String::new(), |f| f.value.as_str().to_owned())),
             new: Zeroizing::new(b.map_or(String::new(), |f| f.value.as_str().to_owned())),
-            hidden: a.or(b).is_some_and(|f| f.hidden),
+            hidden: a.is_some_and(|f| f.hidden) || b.is_some_and(|f| f.hidden),
         });
     }
     rows

@@ -549,8 +549,18 @@ impl QvaultApp {
             Command::DeleteBox(id) => self.dialogs.open_delete_box(id),
             Command::NewWallet(box_id) => self.dialogs.open_new_wallet(box_id),
             Command::OpenWatchOnly => self.dialogs.open_watch_only(),
-            command @ (Command::Used(..) | Command::RemoveAttachment(..)) => {
-                self.apply_to_vault(&command);
+            Command::Used(box_id, secret_id) => self.mark_used(box_id, secret_id),
+            Command::RemoveAttachment(box_id, secret_id, attachment_id) => {
+                if let Screen::Vault(session) = &self.screen
+                    && let Some(attachment) = session
+                        .vault
+                        .box_by_id(box_id)
+                        .and_then(|b| b.secret(secret_id))
+                        .and_then(|s| s.attachments.iter().find(|a| a.id == attachment_id))
+                {
+                    let ids = (box_id, secret_id, attachment_id);
+                    self.dialogs.open_remove_attachment(ids, &attachment.name);
+                }
             }
             Command::OpenTrash => self.dialogs.open_trash(),
             Command::AddAttachment(box_id, secret_id) => {
@@ -592,26 +602,11 @@ impl QvaultApp {
         }
     }
 
-    /// Small edits of the open vault that are not a secret's content.
-    fn apply_to_vault(&mut self, command: &Command) {
-        let Screen::Vault(session) = &mut self.screen else {
-            return;
-        };
-        let done = match *command {
-            Command::Used(box_id, secret_id) => session.vault.mark_used(box_id, secret_id).is_ok(),
-            Command::RemoveAttachment(box_id, secret_id, attachment_id) => {
-                let removed = session
-                    .vault
-                    .detach(box_id, secret_id, attachment_id)
-                    .is_ok();
-                if removed {
-                    self.status = Some(("Removed the attachment".into(), Instant::now()));
-                }
-                removed
-            }
-            _ => false,
-        };
-        if done {
+    /// Notes that a value of the secret was copied ("Recently used").
+    fn mark_used(&mut self, box_id: uuid::Uuid, secret_id: uuid::Uuid) {
+        if let Screen::Vault(session) = &mut self.screen
+            && session.vault.mark_used(box_id, secret_id).is_ok()
+        {
             session.changed();
         }
     }

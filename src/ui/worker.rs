@@ -143,19 +143,40 @@ fn read_attachment(path: &Path) -> Result<Zeroizing<Vec<u8>>, String> {
     if size > limit as u64 {
         return Err(too_large(size));
     }
-    let data =
-        std::fs::read(path).map_err(|e| format!("failed to read {}: {e}", path.display()))?;
+    // The size on disk can lie (a pipe, /proc): never read past the limit.
+    let data = read_at_most(path, limit)?;
     if data.len() > limit {
         return Err(too_large(data.len() as u64));
     }
-    Ok(Zeroizing::new(data))
+    Ok(data)
 }
+
+/// Reads at most `limit + 1` bytes of a file.
+fn read_at_most(path: &Path, limit: usize) -> Result<Zeroizing<Vec<u8>>, String> {
+    use std::io::Read as _;
+    let fail = |e: std::io::Error| format!("failed to read {}: {e}", path.display());
+    let file = std::fs::File::open(path).map_err(fail)?;
+    let mut data = Zeroizing::new(Vec::new());
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut data)
+        .map_err(fail)?;
+    Ok(data)
+}
+
+/// Previews are scaled down to at most this many pixels a side.
+const PREVIEW_SIDE: u32 = 2048;
 
 /// Decodes a PNG or JPEG for the preview; other files are not images.
 fn decode_image(data: &[u8]) -> Result<egui::ColorImage, String> {
     let image = image::load_from_memory(data)
-        .map_err(|_| "this file is not a PNG or JPEG image".to_owned())?
-        .into_rgba8();
+        .map_err(|_| "this file is not a PNG or JPEG image".to_owned())?;
+    // Textures are limited in size: a preview need not be sharper than this.
+    let image = if image.width() > PREVIEW_SIDE || image.height() > PREVIEW_SIDE {
+        image.thumbnail(PREVIEW_SIDE, PREVIEW_SIDE)
+    } else {
+        image
+    }
+    .into_rgba8();
     let size = [image.width() as usize, image.height() as usize];
     Ok(egui::ColorImage::from_rgba_unmultiplied(
         size,
@@ -290,16 +311,14 @@ impl WorkerState {
             } => Reply::QrRead {
                 box_id,
                 secret_id,
-                text: std::fs::read(&path)
-                    .map_err(|e| format!("failed to read {}: {e}", path.display()))
-                    .and_then(|bytes| {
-                        crate::qr::read_image(&bytes).map_err(|e| {
-                            format!(
-                                "{}: {e}",
-                                path.file_name().unwrap_or_default().to_string_lossy()
-                            )
-                        })
-                    }),
+                text: read_at_most(&path, crate::vault::MAX_ATTACHMENT_BYTES).and_then(|bytes| {
+                    crate::qr::read_image(&bytes).map_err(|e| {
+                        format!(
+                            "{}: {e}",
+                            path.file_name().unwrap_or_default().to_string_lossy()
+                        )
+                    })
+                }),
             },
             Job::DecodePreview { name, data } => Reply::Preview {
                 name,

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::{BoxKind, HISTORY_LEN, Secret, Vault};
+use super::{BoxKind, Secret, Vault};
 
 /// Passwords older than this are reported as old.
 pub const OLD_AFTER_MS: i64 = 365 * 24 * 60 * 60 * 1000;
@@ -103,7 +103,7 @@ pub fn check(vault: &Vault, now_ms: i64) -> HealthReport {
                     detail: format!("strength {score} of 4"),
                 });
             }
-            let age = now_ms - password_since(secret);
+            let age = now_ms - password_since(secret, vault.history_keep());
             if age > OLD_AFTER_MS {
                 let days = age / (24 * 60 * 60 * 1000);
                 report.old.push(Finding {
@@ -129,7 +129,7 @@ pub fn check(vault: &Vault, now_ms: i64) -> HealthReport {
 }
 
 /// When the secret's current password was set, as far as its history tells.
-fn password_since(secret: &Secret) -> i64 {
+fn password_since(secret: &Secret, keep: usize) -> i64 {
     let current = secret.content.get("password");
     let mut since = secret.updated_ms;
     for version in &secret.history {
@@ -138,7 +138,7 @@ fn password_since(secret: &Secret) -> i64 {
         }
         since = version.updated_ms;
     }
-    if secret.history.len() < HISTORY_LEN {
+    if secret.history.len() < keep {
         // The whole history has this password: it dates from the creation.
         secret.created_ms.min(since)
     } else {
@@ -226,12 +226,18 @@ mod tests {
         changed.set("password", "second-pw-Zq9!xk3L");
         secret.update(changed);
         secret.updated_ms = now - 30 * day;
-        assert_eq!(password_since(secret), now - 30 * day);
+        assert_eq!(
+            password_since(secret, crate::vault::HISTORY_LEN),
+            now - 30 * day
+        );
         assert!(check(&vault, now).old.is_empty());
 
         // Without the change, the password dates from the creation.
         let secret = &mut vault.boxes[0].secrets[0];
         secret.content.set("password", "first-pw-Zq9!xk3L");
-        assert_eq!(password_since(secret), now - 730 * day);
+        assert_eq!(
+            password_since(secret, crate::vault::HISTORY_LEN),
+            now - 730 * day
+        );
     }
 }

@@ -107,7 +107,8 @@ impl TrashItem {
 
     /// When it is purged for good.
     pub fn purge_at_ms(&self) -> i64 {
-        self.deleted_ms + TRASH_DAYS * 24 * 60 * 60 * 1000
+        self.deleted_ms
+            .saturating_add(TRASH_DAYS * 24 * 60 * 60 * 1000)
     }
 }
 
