@@ -3,9 +3,8 @@
 
 mod common;
 
-use common::ui::{app_harness, click, create_box, has_label, type_into};
+use common::ui::{click, has_label, type_into};
 use egui_kittest::kittest::{NodeT, Queryable};
-use qvault::crypto::{KdfParams, Password};
 
 fn rows(harness: &egui_kittest::Harness<'_, qvault::ui::QvaultApp>) -> Vec<String> {
     harness
@@ -18,16 +17,7 @@ fn rows(harness: &egui_kittest::Harness<'_, qvault::ui::QvaultApp>) -> Vec<Strin
 fn a_starred_secret_comes_first_and_a_copied_one_is_recently_used() {
     let dir = tempfile::tempdir().expect("temp dir");
     let password = "favourites window test passphrase 2";
-    qvault::store::create(
-        &dir.path().join("vault.qvault"),
-        &Password::new(password),
-        KdfParams::FLOOR,
-    )
-    .expect("create");
-    let mut harness = app_harness(dir.path());
-    harness.run_steps(2);
-    common::ui::unlock_with_password(&mut harness, password);
-    create_box(&mut harness, "Logins", "Passwords");
+    let mut harness = common::ui::unlocked_with_logins_box(dir.path(), password);
     for (site, user) in [("alpha.example", "ann"), ("beta.example", "bob")] {
         click(&mut harness, "New secret");
         type_into(&mut harness, "Site or app", site);

@@ -3,24 +3,14 @@
 
 mod common;
 
-use common::ui::{app_harness, click, create_box, has_label, step_until, type_into};
+use common::ui::{click, has_label, step_until, type_into};
 use egui_kittest::kittest::Queryable;
-use qvault::crypto::{KdfParams, Password};
 
 #[test]
 fn the_health_report_lists_reused_weak_logins_and_opens_one() {
     let dir = tempfile::tempdir().expect("temp dir");
     let password = "health window test passphrase 5";
-    qvault::store::create(
-        &dir.path().join("vault.qvault"),
-        &Password::new(password),
-        KdfParams::FLOOR,
-    )
-    .expect("create");
-    let mut harness = app_harness(dir.path());
-    harness.run_steps(2);
-    common::ui::unlock_with_password(&mut harness, password);
-    create_box(&mut harness, "Logins", "Passwords");
+    let mut harness = common::ui::unlocked_with_logins_box(dir.path(), password);
     for site in ["one.example", "two.example"] {
         click(&mut harness, "New secret");
         type_into(&mut harness, "Site or app", site);

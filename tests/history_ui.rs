@@ -3,9 +3,9 @@
 
 mod common;
 
-use common::ui::{app_harness, clear, click, create_box, has_label, step_until, type_into};
+use common::ui::{clear, click, has_label, step_until, type_into};
 use egui_kittest::kittest::Queryable;
-use qvault::crypto::{KdfParams, Password};
+use qvault::crypto::Password;
 use qvault::store::Credential;
 
 #[test]
@@ -13,11 +13,7 @@ fn an_old_password_is_compared_and_restored_from_history() {
     let dir = tempfile::tempdir().expect("temp dir");
     let password = "history window test passphrase 8";
     let path = dir.path().join("vault.qvault");
-    qvault::store::create(&path, &Password::new(password), KdfParams::FLOOR).expect("create");
-    let mut harness = app_harness(dir.path());
-    harness.run_steps(2);
-    common::ui::unlock_with_password(&mut harness, password);
-    create_box(&mut harness, "Logins", "Passwords");
+    let mut harness = common::ui::unlocked_with_logins_box(dir.path(), password);
     click(&mut harness, "New secret");
     type_into(&mut harness, "Site or app", "shop.example");
     type_into(&mut harness, "Password", "first-Pass-111");

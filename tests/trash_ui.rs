@@ -2,9 +2,9 @@
 
 mod common;
 
-use common::ui::{app_harness, click, create_box, has_label, step_until, type_into};
+use common::ui::{click, has_label, step_until, type_into};
 use egui_kittest::kittest::Queryable;
-use qvault::crypto::{KdfParams, Password};
+use qvault::crypto::Password;
 use qvault::store::Credential;
 
 #[test]
@@ -12,11 +12,7 @@ fn a_deleted_secret_waits_in_the_trash_and_is_restored() {
     let dir = tempfile::tempdir().expect("temp dir");
     let password = "trash window test passphrase 4";
     let path = dir.path().join("vault.qvault");
-    qvault::store::create(&path, &Password::new(password), KdfParams::FLOOR).expect("create");
-    let mut harness = app_harness(dir.path());
-    harness.run_steps(2);
-    common::ui::unlock_with_password(&mut harness, password);
-    create_box(&mut harness, "Logins", "Passwords");
+    let mut harness = common::ui::unlocked_with_logins_box(dir.path(), password);
     click(&mut harness, "New secret");
     type_into(&mut harness, "Site or app", "keep.example");
     click(&mut harness, "Save");

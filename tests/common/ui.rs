@@ -97,3 +97,20 @@ pub fn clear(harness: &mut Harness<'_, QvaultApp>, label: &str) {
     harness.key_press(egui::Key::Backspace);
     harness.run_steps(2);
 }
+
+/// A window unlocked on a new, empty vault (cheap KDF) in `dir`, with one
+/// Passwords box named Logins selected. The vault file is `dir/vault.qvault`.
+pub fn unlocked_with_logins_box(dir: &Path, password: &str) -> Harness<'static, QvaultApp> {
+    let path = dir.join("vault.qvault");
+    qvault::store::create(
+        &path,
+        &qvault::crypto::Password::new(password),
+        qvault::crypto::KdfParams::FLOOR,
+    )
+    .expect("create");
+    let mut harness = app_harness(dir);
+    harness.run_steps(2);
+    unlock_with_password(&mut harness, password);
+    create_box(&mut harness, "Logins", "Passwords");
+    harness
+}
