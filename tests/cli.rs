@@ -441,7 +441,7 @@ fn health_names_weak_and_reused_passwords_but_never_prints_one() {
     assert!(out.contains("Checked 3 passwords."), "{out}");
     assert!(out.contains("Weak passwords (2):"), "{out}");
     assert!(out.contains("Logins / one.example: strength"), "{out}");
-    assert!(out.contains("Reused passwords (1 groups):"), "{out}");
+    assert!(out.contains("Reused passwords (1 group):"), "{out}");
     assert!(out.contains("Logins without TOTP (3):"), "{out}");
     assert!(!out.contains("sunshine1") && !out.contains("Zq!9"), "{out}");
 }

@@ -23,7 +23,7 @@ fn the_health_report_lists_reused_weak_logins_and_opens_one() {
         h.query_by_label_contains("Checked 2 passwords").is_some()
     });
     assert!(has_label(&harness, "Weak passwords (2)"));
-    assert!(has_label(&harness, "Reused passwords (1 groups)"));
+    assert!(has_label(&harness, "Reused passwords (1 group)"));
     assert!(has_label(&harness, "Logins without TOTP (2)"));
     assert!(
         !has_label(&harness, "sunshine1"),

@@ -31,7 +31,7 @@ fn an_old_password_is_compared_and_restored_from_history() {
     assert!(harness.query_by_label_contains("Version 2:").is_some());
     assert_eq!(
         harness
-            .query_all_by_label_contains("changed next: Password")
+            .query_all_by_label_contains("the edit after it changed: Password")
             .count(),
         2,
         "each version names the field changed after it"

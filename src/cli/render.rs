@@ -142,7 +142,7 @@ pub fn health_report(report: &crate::vault::health::HealthReport) -> String {
         }
     }
     if !report.reused.is_empty() {
-        let _ = writeln!(out, "Reused passwords ({} groups):", report.reused.len());
+        let _ = writeln!(out, "{}:", report.reused_heading());
         for (n, group) in report.reused.iter().enumerate() {
             let _ = writeln!(
                 out,

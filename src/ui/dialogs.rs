@@ -499,7 +499,7 @@ impl Dialogs {
                     }
                     if !report.reused.is_empty() {
                         ui.add_space(6.0);
-                        ui.strong(format!("Reused passwords ({} groups)", report.reused.len()));
+                        ui.strong(report.reused_heading());
                         for (n, group) in report.reused.iter().enumerate() {
                             ui.label(format!(
                                 "Group {}: {} secrets share one password",
@@ -549,7 +549,8 @@ impl Dialogs {
                             for (n, entry) in session.vault.trash.iter().enumerate().rev() {
                                 let title = entry.title();
                                 ui.label(egui::RichText::new(&title).strong());
-                                let left = ((entry.purge_at_ms() - now) / day).max(0);
+                                // Whole days, rounded up: 30 right after deleting.
+                                let left = (entry.purge_at_ms() - now + day - 1).max(0) / day;
                                 ui.label(
                                     egui::RichText::new(format!(
                                         "from {}; {} days left",
@@ -633,9 +634,16 @@ impl Dialogs {
                 self.delete_box = None;
             }
         }
-        if let Some((box_id, secret_id)) = self.delete_secret
-            && let Some(confirmed) = confirm_ui(ctx, "Delete secret", "Delete this secret?")
-        {
+        if let Some((box_id, secret_id)) = self.delete_secret {
+            let title = session
+                .vault
+                .box_by_id(box_id)
+                .and_then(|b| b.secret(secret_id).map(|s| s.title(b.kind).to_owned()))
+                .unwrap_or_default();
+            let text = format!("Delete the secret \u{201c}{title}\u{201d}?");
+            let Some(confirmed) = confirm_ui(ctx, "Delete secret", &text) else {
+                return;
+            };
             if confirmed && session.vault.delete_secret(box_id, secret_id).is_ok() {
                 session.editor = None;
                 session.selected_secret = None;

@@ -58,7 +58,7 @@ impl HistoryView {
             ui.set_max_width(760.0);
             ui.horizontal_top(|ui| {
                 ui.vertical(|ui| {
-                    ui.strong("Earlier versions");
+                    ui.strong("Earlier versions, newest first");
                     for (n, version) in secret.history.iter().enumerate() {
                         let newer = if n == 0 {
                             &secret.content
@@ -67,7 +67,7 @@ impl HistoryView {
                         };
                         let changed = changed_fields(kind, &version.content, newer);
                         let text = format!(
-                            "Version {}: {}\nchanged next: {}",
+                            "Version {}: {}\nthe edit after it changed: {}",
                             n + 1,
                             age(now, version.updated_ms),
                             if changed.is_empty() {
@@ -151,7 +151,13 @@ fn compare_ui(
                                 value.as_str()
                             };
                             let text = egui::RichText::new(shown).monospace();
-                            ui.add(egui::Label::new(text).wrap());
+                            // Short values on one line; long ones (notes) wrap.
+                            let label = egui::Label::new(text);
+                            ui.add(if shown.len() > 40 {
+                                label.wrap()
+                            } else {
+                                label.extend()
+                            });
                         }
                         ui.end_row();
                     }

@@ -55,6 +55,15 @@ impl HealthReport {
         ]
     }
 
+    /// "Reused passwords (1 group)" or "(N groups)".
+    pub fn reused_heading(&self) -> String {
+        let n = self.reused.len();
+        format!(
+            "Reused passwords ({n} {})",
+            if n == 1 { "group" } else { "groups" }
+        )
+    }
+
     pub fn is_clean(&self) -> bool {
         self.weak.is_empty()
             && self.reused.is_empty()
