@@ -359,18 +359,22 @@ fn add_refuses_an_invalid_wallet_seed_and_only_warns_for_a_backup() {
     let test = new_vault();
     let before = sha256(&test.path);
     let pw = lines(&[PASSWORD]);
-    let typo = "seed=abandon abandon abandn abandon abandon abandon abandon abandon abandon abandon abandon about";
-    let wallet = [
-        "add",
-        "Wallets",
-        "--type",
-        "crypto_wallets",
-        "--field",
-        "name=W",
-        "--field",
-        typo,
-    ];
-    let run = with_vault(&test.path, &wallet, &pw);
+    let add = |box_name: &str, kind: &str, seed: &str| {
+        let seed = format!("seed={seed}");
+        let args = [
+            "add",
+            box_name,
+            "--type",
+            kind,
+            "--field",
+            "name=W",
+            "--field",
+            seed.as_str(),
+        ];
+        with_vault(&test.path, &args, &pw)
+    };
+    let typo = "abandon abandon abandn abandon abandon abandon abandon abandon abandon abandon abandon about";
+    let run = add("Wallets", "crypto_wallets", typo);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stderr.contains("word 3 is not in the BIP39 word list"),
@@ -384,17 +388,7 @@ fn add_refuses_an_invalid_wallet_seed_and_only_warns_for_a_backup() {
     );
     assert_eq!(sha256(&test.path), before, "nothing was written");
 
-    let backup = [
-        "add",
-        "Paper",
-        "--type",
-        "crypto_backups",
-        "--field",
-        "name=P",
-        "--field",
-        typo,
-    ];
-    let run = with_vault(&test.path, &backup, &pw);
+    let run = add("Paper", "crypto_backups", typo);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stderr
@@ -403,18 +397,8 @@ fn add_refuses_an_invalid_wallet_seed_and_only_warns_for_a_backup() {
         run.stderr
     );
 
-    let good = "seed=abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
-    let wallet = [
-        "add",
-        "Wallets",
-        "--type",
-        "crypto_wallets",
-        "--field",
-        "name=W",
-        "--field",
-        good,
-    ];
-    let run = with_vault(&test.path, &wallet, &pw);
+    let good = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+    let run = add("Wallets", "crypto_wallets", good);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 

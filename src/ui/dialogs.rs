@@ -320,7 +320,7 @@ impl Dialogs {
                             .detach(*box_id, *secret_id, *attachment_id)
                             .is_ok()
                     {
-                        session.changed();
+                        session.touched();
                     }
                     self.remove_attachment = None;
                 }
@@ -761,7 +761,7 @@ impl Dialogs {
                         .labelled_by(label.id);
                     if response.changed() {
                         session.vault.history_len = Some(keep);
-                        session.changed();
+                        session.touched();
                     }
                 });
                 ui.separator();

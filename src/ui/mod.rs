@@ -258,7 +258,7 @@ impl QvaultApp {
                             file.data,
                         ) {
                             Ok(_) => {
-                                session.changed();
+                                session.touched();
                                 format!("Attached {}", file.name)
                             }
                             Err(e) => format!("Not attached: {e}"),
@@ -269,13 +269,7 @@ impl QvaultApp {
                 };
                 self.set_status(message);
             }
-            Reply::AttachmentWritten(result) => {
-                let message = match result {
-                    Ok(path) => format!("Saved the attachment to {}", path.display()),
-                    Err(e) => e,
-                };
-                self.set_status(message);
-            }
+            Reply::AttachmentWritten(result) => self.written(result, "the attachment"),
             Reply::Preview { name, image } => self.dialogs.preview_ready(ctx, &name, image),
             Reply::QrRead {
                 box_id,
@@ -288,19 +282,22 @@ impl QvaultApp {
                 };
                 self.set_status(message);
             }
-            Reply::PngWritten(result) => {
-                let message = match result {
-                    Ok(path) => format!("Saved the QR code to {}", path.display()),
-                    Err(e) => e,
-                };
-                self.set_status(message);
-            }
+            Reply::PngWritten(result) => self.written(result, "the QR code"),
             other => {
                 if let Screen::Vault(session) = &mut self.screen {
                     session.handle_reply(other, &mut self.dialogs, &mut self.commands);
                 }
             }
         }
+    }
+
+    /// Tells where a file the worker wrote went, or why it did not.
+    fn written(&mut self, result: Result<PathBuf, String>, what: &str) {
+        let message = match result {
+            Ok(path) => format!("Saved {what} to {}", path.display()),
+            Err(e) => e,
+        };
+        self.set_status(message);
     }
 
     fn unlocked(&mut self, result: Result<worker::OpenedVault, crate::store::StoreError>) {
@@ -607,7 +604,7 @@ impl QvaultApp {
         if let Screen::Vault(session) = &mut self.screen
             && session.vault.mark_used(box_id, secret_id).is_ok()
         {
-            session.changed();
+            session.touched();
         }
     }
 

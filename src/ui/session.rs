@@ -125,6 +125,12 @@ impl Session {
     /// schedules a save.
     pub fn changed(&mut self) {
         self.index = SearchIndex::build(&self.vault);
+        self.touched();
+    }
+
+    /// Call after a change nothing searched depends on (a star, a use, an
+    /// attachment, a setting): schedules a save only.
+    pub fn touched(&mut self) {
         self.changed_at = Some(Instant::now());
         if self.save_state != SaveState::Saving {
             self.save_state = SaveState::Pending;

@@ -434,7 +434,7 @@ impl Session {
                 .set_favourite(box_id, secret_id, on)
                 .unwrap_or(false)
         {
-            self.changed();
+            self.touched();
         }
         if edit {
             self.edit_secret(box_id, secret_id);
