@@ -4,6 +4,8 @@
 
 pub mod cli;
 pub mod crypto;
+pub mod export;
+pub mod import;
 pub mod paths;
 pub mod qr;
 pub mod settings;
