@@ -200,7 +200,7 @@ pub fn passwd(path: &Path, prompter: &mut Prompter, recovery: bool) -> Result<()
 }
 
 /// Asks for the password and unlocks; a missing file fails before the prompt.
-fn unlock(path: &Path, prompter: &mut Prompter) -> Result<Opened, CliError> {
+pub(super) fn unlock(path: &Path, prompter: &mut Prompter) -> Result<Opened, CliError> {
     if !path.exists() {
         return Err(StoreError::NotFound(path.to_owned()).into());
     }
@@ -227,7 +227,7 @@ fn unlock_with_code(
 }
 
 /// The writer lock of a vault that must already exist.
-fn lock_existing(path: &Path) -> Result<WriterLock, CliError> {
+pub(super) fn lock_existing(path: &Path) -> Result<WriterLock, CliError> {
     if !path.exists() {
         return Err(StoreError::NotFound(path.to_owned()).into());
     }
@@ -263,7 +263,7 @@ fn kdf_for_new_password(current: KdfParams) -> KdfParams {
     if stronger { current } else { default }
 }
 
-fn print(text: &str) -> Result<(), CliError> {
+pub(super) fn print(text: &str) -> Result<(), CliError> {
     io::stdout()
         .lock()
         .write_all(text.as_bytes())

@@ -48,6 +48,12 @@ pub enum CliError {
     NoFields,
     #[error(transparent)]
     Vault(#[from] VaultError),
+    #[error("{0}")]
+    Import(#[from] crate::import::ImportError),
+    #[error("{0}")]
+    Export(#[from] crate::export::ExportError),
+    #[error("{0} exists already; give --force to replace it")]
+    ExportTargetExists(String),
     #[error("failed to change the password: {0}")]
     Crypto(#[from] CryptoError),
     #[error("failed to write the output: {0}")]
@@ -77,6 +83,7 @@ impl CliError {
         match self {
             Self::Store(err) => err.exit_code(),
             Self::BadRecoveryCode(_) => 2,
+            Self::Import(err) => err.exit_code(),
             _ => 1,
         }
     }

@@ -52,6 +52,23 @@ impl Prompter {
         Ok(Password::new(line.as_str()))
     }
 
+    /// The password of another file (an import source, an export target);
+    /// may be empty (a KeePass database opened by key file alone).
+    pub fn file_password(&mut self, prompt: &str) -> Result<Password, CliError> {
+        let line = self.secret_line(prompt)?;
+        Ok(Password::new(line.as_str()))
+    }
+
+    /// The password of a file being written (a KDBX export): one line,
+    /// not empty.
+    pub fn new_file_password(&mut self) -> Result<Password, CliError> {
+        let password = self.file_password("Password for the new file: ")?;
+        if password.is_empty() {
+            return Err(CliError::EmptyPassword);
+        }
+        Ok(password)
+    }
+
     /// A new password, typed twice; empty or differing entries are refused.
     pub fn new_password(&mut self) -> Result<Password, CliError> {
         let first = self.secret_line("New password: ")?;

@@ -1,4 +1,5 @@
-//! The command line: `create`, `ls`, `show`, `add`, `passwd`, `totp`, `health` and `wallet`
+//! The command line: `create`, `ls`, `show`, `add`, `passwd`, `totp`, `health`, `import`,
+//! `export` and `wallet`
 //! (DESIGN.md "Command line"). Exit codes: 0 ok, 1 other error, 2 wrong password or
 //! recovery code, 3 damaged or unreadable file.
 //!
@@ -11,6 +12,7 @@ mod error;
 mod fields;
 mod input;
 mod render;
+mod transfer;
 mod wallet;
 
 use std::path::PathBuf;
@@ -85,11 +87,61 @@ pub enum Command {
     /// Report weak, reused and old passwords, and logins without TOTP
     /// (names only, never a password).
     Health,
+    /// Import a KeePass database, a CSV export of another password manager or
+    /// an original Qvault file. Reads the vault's password, then the file's
+    /// (its password, or for an original Qvault file its recovery code).
+    Import {
+        /// The file to import.
+        file: PathBuf,
+        /// The file's format (default: recognised from its content).
+        #[arg(long, value_enum, default_value_t = ImportFormat::Auto)]
+        format: ImportFormat,
+        /// A KeePass key file (when the database needs one; an empty password
+        /// line then means "no password").
+        #[arg(long, value_name = "F")]
+        key_file: Option<PathBuf>,
+        /// An original Qvault file's QR key: its image (PNG or JPEG) or its text.
+        #[arg(long, value_name = "PNG_OR_TEXT")]
+        qr_key_file: Option<PathBuf>,
+        /// Also import logins whose site and username are already in the vault.
+        #[arg(long)]
+        keep_duplicates: bool,
+        /// Show what would be imported and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export the whole vault: a KDBX 4 file KeePassXC opens (its password is
+    /// read after the vault's) or an unencrypted CSV in Bitwarden's layout.
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// The file to write (mode 0600).
+        file: PathBuf,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// BIP39 seed phrases, account keys, descriptors and addresses (no vault needed).
     Wallet {
         #[command(subcommand)]
         command: WalletCommand,
     },
+}
+
+/// `--format` of `qvault import`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportFormat {
+    Auto,
+    Kdbx,
+    Csv,
+    QvaultLegacy,
+}
+
+/// `--format` of `qvault export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Kdbx,
+    Csv,
 }
 
 /// Runs a command; returns the process exit code.
@@ -128,6 +180,30 @@ fn run_vault_command(
         Command::Passwd { recovery } => commands::passwd(&path, &mut prompter, recovery),
         Command::Totp { name } => commands::totp(&path, &mut prompter, &name),
         Command::Health => commands::health(&path, &mut prompter),
+        Command::Import {
+            file,
+            format,
+            key_file,
+            qr_key_file,
+            keep_duplicates,
+            dry_run,
+        } => transfer::import(
+            &path,
+            &mut prompter,
+            &transfer::ImportArgs {
+                file,
+                format,
+                key_file,
+                qr_key_file,
+                keep_duplicates,
+                dry_run,
+            },
+        ),
+        Command::Export {
+            format,
+            file,
+            force,
+        } => transfer::export(&path, &mut prompter, format, &file, force),
         Command::Wallet { command } => wallet::run(command),
     }
 }

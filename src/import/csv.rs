@@ -4,5 +4,12 @@ use super::{ImportError, Imported};
 
 /// Reads a CSV export whose header names a known password manager.
 pub fn read(_bytes: &[u8]) -> Result<Imported, ImportError> {
-    Err(ImportError::Unrecognised("CSV files are not supported yet".into()))
+    Err(ImportError::Unrecognised(
+        "CSV files are not supported yet".into(),
+    ))
+}
+
+/// Whether `bytes` look like a CSV file.
+pub fn looks_like_csv(_bytes: &[u8]) -> bool {
+    false
 }

@@ -10,5 +10,12 @@ pub fn read(
     _password: Option<&str>,
     _key_file: Option<&Path>,
 ) -> Result<Imported, ImportError> {
-    Err(ImportError::Unrecognised("KDBX files are not supported yet".into()))
+    Err(ImportError::Unrecognised(
+        "KDBX files are not supported yet".into(),
+    ))
+}
+
+/// Whether `bytes` start with the KeePass signature.
+pub fn looks_like_kdbx(_bytes: &[u8]) -> bool {
+    false
 }
