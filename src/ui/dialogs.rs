@@ -89,6 +89,8 @@ pub(crate) struct Dialogs {
     /// An attached image: its name and texture, or why it cannot be shown
     /// (`None` while the worker decodes it).
     preview: Option<(String, Option<Result<egui::TextureHandle, String>>)>,
+    import: Option<super::transfer::ImportDialog>,
+    export: Option<super::transfer::ExportDialog>,
 }
 
 /// The health dialog: waiting for the worker, or its report.
@@ -126,6 +128,44 @@ impl Dialogs {
             || self.trash.is_some()
             || self.preview.is_some()
             || self.remove_attachment.is_some()
+            || self.import.is_some()
+            || self.export.is_some()
+    }
+
+    pub fn open_import(&mut self) {
+        self.import = Some(super::transfer::ImportDialog::default());
+    }
+
+    pub fn open_export(&mut self) {
+        self.export = Some(super::transfer::ExportDialog::default());
+    }
+
+    pub fn import_file_picked(
+        &mut self,
+        which: super::transfer::ImportFile,
+        path: std::path::PathBuf,
+    ) {
+        if let Some(dialog) = &mut self.import {
+            dialog.picked(which, path);
+        }
+    }
+
+    pub fn import_read(&mut self, outcome: super::worker::ImportOutcome, session: &Session) {
+        if let Some(dialog) = &mut self.import {
+            dialog.read(outcome, session);
+        }
+    }
+
+    pub fn export_started(&mut self) {
+        if let Some(dialog) = &mut self.export {
+            dialog.started();
+        }
+    }
+
+    pub fn export_finished(&mut self, result: Result<(std::path::PathBuf, usize), String>) {
+        if let Some(dialog) = &mut self.export {
+            dialog.finished(result);
+        }
     }
 
     pub fn open_remove_attachment(&mut self, ids: (Uuid, Uuid, Uuid), name: &str) {
@@ -310,6 +350,16 @@ impl Dialogs {
                 self.history = None;
             }
             self.trash_ui(ctx, session);
+            if let Some(dialog) = &mut self.import
+                && !dialog.ui(ctx, session, commands)
+            {
+                self.import = None;
+            }
+            if let Some(dialog) = &mut self.export
+                && !dialog.ui(ctx, commands)
+            {
+                self.export = None;
+            }
             if let Some((box_id, secret_id, attachment_id, name)) = &self.remove_attachment {
                 let text = format!("Remove the attachment \u{201c}{name}\u{201d}?");
                 let note = "The file is deleted from the vault; save a copy first if you need it.";
@@ -768,6 +818,15 @@ impl Dialogs {
                 dialog.password_ui(ui, session, commands);
                 ui.separator();
                 dialog.recovery_ui(ui, session, commands);
+                ui.separator();
+                ui.horizontal(|ui| {
+                    if ui.button("Import…").clicked() {
+                        commands.push(Command::OpenImport);
+                    }
+                    if ui.button("Export…").clicked() {
+                        commands.push(Command::OpenExport);
+                    }
+                });
                 if let Some(message) = &dialog.message {
                     ui.separator();
                     ui.label(message);

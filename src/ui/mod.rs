@@ -9,6 +9,7 @@ mod history;
 mod onboarding;
 mod session;
 mod text;
+mod transfer;
 mod vault_view;
 mod wallet;
 mod widgets;
@@ -110,6 +111,15 @@ pub(crate) enum Command {
         name: String,
         data: zeroize::Zeroizing<Vec<u8>>,
     },
+    OpenImport,
+    OpenExport,
+    /// Pick a file for the import wizard.
+    PickImportFile(transfer::ImportFile),
+    /// Pick where to write an export (`password: None` for CSV).
+    PickExportFile {
+        csv: bool,
+        password: Option<crate::crypto::Password>,
+    },
     /// A value of this secret was copied: it is recently used.
     Used(uuid::Uuid, uuid::Uuid),
     Status(String),
@@ -126,6 +136,11 @@ pub(crate) enum FilePurpose {
         data: zeroize::Zeroizing<Vec<u8>>,
     },
     TotpQr(uuid::Uuid, Option<uuid::Uuid>),
+    ImportFile(transfer::ImportFile),
+    ExportTarget {
+        csv: bool,
+        password: Option<crate::crypto::Password>,
+    },
 }
 
 /// The application: persisted settings plus runtime state.
@@ -283,6 +298,12 @@ impl QvaultApp {
                 self.set_status(message);
             }
             Reply::PngWritten(result) => self.written(result, "the QR code"),
+            Reply::ImportRead(outcome) => {
+                if let Screen::Vault(session) = &self.screen {
+                    self.dialogs.import_read(outcome, session);
+                }
+            }
+            Reply::Exported(result) => self.dialogs.export_finished(result),
             other => {
                 if let Screen::Vault(session) = &mut self.screen {
                     session.handle_reply(other, &mut self.dialogs, &mut self.commands);
@@ -440,6 +461,17 @@ impl QvaultApp {
                     secret_id,
                 });
             }
+            FilePurpose::ImportFile(which) => self.dialogs.import_file_picked(which, path),
+            FilePurpose::ExportTarget { password, .. } => {
+                if let Screen::Vault(session) = &self.screen {
+                    self.dialogs.export_started();
+                    self.worker.send(Job::Export {
+                        path,
+                        vault: Box::new(session.vault.clone()),
+                        password,
+                    });
+                }
+            }
         }
     }
 
@@ -472,6 +504,20 @@ impl QvaultApp {
                 crate::paths::home_dir(),
                 "",
             ),
+            FilePurpose::ImportFile(which) => (
+                match which {
+                    transfer::ImportFile::Source => "The file to import",
+                    transfer::ImportFile::KeyFile => "The KeePass key file",
+                    transfer::ImportFile::QrKey => "An image of the Qvault QR key",
+                },
+                crate::paths::home_dir(),
+                "",
+            ),
+            FilePurpose::ExportTarget { csv, .. } => (
+                "Save the export",
+                crate::paths::home_dir(),
+                transfer::export_file_name(*csv),
+            ),
         };
         let config = self.file_dialog.config_mut();
         config.title = Some(title.to_owned());
@@ -479,12 +525,16 @@ impl QvaultApp {
         config.opening_mode = egui_file_dialog::OpeningMode::AlwaysInitialDir;
         file_name.clone_into(&mut config.default_file_name);
         match &purpose {
-            FilePurpose::OpenVault | FilePurpose::AddAttachment(..) | FilePurpose::TotpQr(..) => {
+            FilePurpose::OpenVault
+            | FilePurpose::AddAttachment(..)
+            | FilePurpose::TotpQr(..)
+            | FilePurpose::ImportFile(_) => {
                 self.file_dialog.pick_file();
             }
             FilePurpose::NewVaultLocation
             | FilePurpose::SaveQrPng(_)
-            | FilePurpose::SaveAttachment { .. } => {
+            | FilePurpose::SaveAttachment { .. }
+            | FilePurpose::ExportTarget { .. } => {
                 self.file_dialog.save_file();
             }
         }
@@ -548,18 +598,13 @@ impl QvaultApp {
             Command::OpenWatchOnly => self.dialogs.open_watch_only(),
             Command::Used(box_id, secret_id) => self.mark_used(box_id, secret_id),
             Command::RemoveAttachment(box_id, secret_id, attachment_id) => {
-                if let Screen::Vault(session) = &self.screen
-                    && let Some(attachment) = session
-                        .vault
-                        .box_by_id(box_id)
-                        .and_then(|b| b.secret(secret_id))
-                        .and_then(|s| s.attachments.iter().find(|a| a.id == attachment_id))
-                {
-                    let ids = (box_id, secret_id, attachment_id);
-                    self.dialogs.open_remove_attachment(ids, &attachment.name);
-                }
+                self.ask_remove_attachment((box_id, secret_id, attachment_id));
             }
             Command::OpenTrash => self.dialogs.open_trash(),
+            command @ (Command::OpenImport
+            | Command::OpenExport
+            | Command::PickImportFile(_)
+            | Command::PickExportFile { .. }) => self.apply_transfer(command),
             Command::AddAttachment(box_id, secret_id) => {
                 self.pick_file(FilePurpose::AddAttachment(box_id, secret_id));
             }
@@ -596,6 +641,33 @@ impl QvaultApp {
                     self.last_activity = Instant::now();
                 }
             }
+        }
+    }
+
+    /// Asks before removing an attachment (box, secret, attachment ids).
+    fn ask_remove_attachment(&mut self, ids: (uuid::Uuid, uuid::Uuid, uuid::Uuid)) {
+        let (box_id, secret_id, attachment_id) = ids;
+        if let Screen::Vault(session) = &self.screen
+            && let Some(attachment) = session
+                .vault
+                .box_by_id(box_id)
+                .and_then(|b| b.secret(secret_id))
+                .and_then(|s| s.attachments.iter().find(|a| a.id == attachment_id))
+        {
+            self.dialogs.open_remove_attachment(ids, &attachment.name);
+        }
+    }
+
+    /// The import wizard's and the export dialog's commands.
+    fn apply_transfer(&mut self, command: Command) {
+        match command {
+            Command::OpenImport => self.dialogs.open_import(),
+            Command::OpenExport => self.dialogs.open_export(),
+            Command::PickImportFile(which) => self.pick_file(FilePurpose::ImportFile(which)),
+            Command::PickExportFile { csv, password } => {
+                self.pick_file(transfer::export_purpose(csv, password));
+            }
+            _ => {}
         }
     }
 

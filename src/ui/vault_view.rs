@@ -133,6 +133,13 @@ impl Session {
                         commands.push(Command::OpenHealth);
                     }
                     if ui
+                        .button("Import…")
+                        .on_hover_text("From KeePass, a CSV export or an original Qvault file")
+                        .clicked()
+                    {
+                        commands.push(Command::OpenImport);
+                    }
+                    if ui
                         .button("Watch-only")
                         .on_hover_text("List the addresses of an xpub or descriptor")
                         .clicked()

@@ -82,6 +82,29 @@ pub enum Job {
         path: PathBuf,
         settings: Settings,
     },
+    /// Read a file to import (`format: None` recognises it), with a column
+    /// mapping for a CSV file whose header we do not know.
+    ReadImport {
+        path: PathBuf,
+        format: Option<crate::import::Format>,
+        keys: crate::import::SourceKeys,
+        qr_key_file: Option<PathBuf>,
+        mapping: Option<crate::import::csv::ColumnMapping>,
+    },
+    /// Write a snapshot of the vault as KDBX (with `password`) or CSV.
+    Export {
+        path: PathBuf,
+        vault: Box<Vault>,
+        password: Option<Password>,
+    },
+}
+
+/// What reading an import source gave.
+pub enum ImportOutcome {
+    Read(Box<crate::import::Imported>),
+    /// A CSV file with an unknown header: its column names, for the mapping step.
+    NeedsMapping(Vec<String>),
+    Failed(String),
 }
 
 /// A vault that is open, with the lock that keeps other writers out.
@@ -117,6 +140,84 @@ pub enum Reply {
         name: String,
         image: Result<egui::ColorImage, String>,
     },
+    ImportRead(ImportOutcome),
+    Exported(Result<(PathBuf, usize), String>),
+}
+
+/// The import and export jobs.
+fn transfer(job: Job) -> Option<Reply> {
+    let reply = match job {
+        Job::ReadImport {
+            path,
+            format,
+            keys,
+            qr_key_file,
+            mapping,
+        } => Reply::ImportRead(read_import(
+            &path,
+            format,
+            keys,
+            qr_key_file.as_deref(),
+            mapping.as_ref(),
+        )),
+        Job::Export {
+            path,
+            vault,
+            password,
+        } => Reply::Exported(export(&path, &vault, password.as_ref())),
+        _ => return None,
+    };
+    Some(reply)
+}
+
+/// Reads an import source on the worker.
+fn read_import(
+    path: &Path,
+    format: Option<crate::import::Format>,
+    mut keys: crate::import::SourceKeys,
+    qr_key_file: Option<&Path>,
+    mapping: Option<&crate::import::csv::ColumnMapping>,
+) -> ImportOutcome {
+    use crate::import::{self, Format, ImportError};
+    let mut read = || -> Result<ImportOutcome, ImportError> {
+        let format = match format {
+            Some(format) => format,
+            None => import::detect(&import::read_source(path)?)?,
+        };
+        if let Some(qr) = qr_key_file {
+            keys.qr_key = Some(import::qr_key_from_file(qr)?);
+        }
+        if format == Format::Csv {
+            let bytes = import::read_source(path)?;
+            return match mapping.map(|m| import::csv::read_mapped(&bytes, m)) {
+                Some(read) => read.map(|i| ImportOutcome::Read(Box::new(i))),
+                None => match import::csv::read(&bytes) {
+                    Err(ImportError::Unrecognised(_)) => {
+                        Ok(ImportOutcome::NeedsMapping(import::csv::headers(&bytes)?))
+                    }
+                    read => read.map(|i| ImportOutcome::Read(Box::new(i))),
+                },
+            };
+        }
+        Ok(ImportOutcome::Read(Box::new(import::read(
+            path, format, &keys,
+        )?)))
+    };
+    read().unwrap_or_else(|e| ImportOutcome::Failed(e.to_string()))
+}
+
+fn export(
+    path: &Path,
+    vault: &Vault,
+    password: Option<&Password>,
+) -> Result<(PathBuf, usize), String> {
+    let written = match password {
+        Some(password) => crate::export::kdbx::write(vault, path, password.as_str()),
+        None => crate::export::csv::write(vault, path),
+    };
+    written
+        .map(|n| (path.to_owned(), n))
+        .map_err(|e| e.to_string())
 }
 
 /// A file read to be attached to a secret.
@@ -320,6 +421,7 @@ impl WorkerState {
                     })
                 }),
             },
+            job @ (Job::ReadImport { .. } | Job::Export { .. }) => transfer(job)?,
             Job::DecodePreview { name, data } => Reply::Preview {
                 name,
                 image: decode_image(&data),
