@@ -143,7 +143,7 @@ impl Dialogs {
     pub fn import_file_picked(
         &mut self,
         which: super::transfer::ImportFile,
-        path: std::path::PathBuf,
+        path: &std::path::Path,
     ) {
         if let Some(dialog) = &mut self.import {
             dialog.picked(which, path);

@@ -461,7 +461,7 @@ impl QvaultApp {
                     secret_id,
                 });
             }
-            FilePurpose::ImportFile(which) => self.dialogs.import_file_picked(which, path),
+            FilePurpose::ImportFile(which) => self.dialogs.import_file_picked(which, &path),
             FilePurpose::ExportTarget { password, .. } => {
                 if let Screen::Vault(session) = &self.screen {
                     self.dialogs.export_started();

@@ -44,11 +44,12 @@ enum Step {
 
 /// The import wizard.
 pub(crate) struct ImportDialog {
-    path: Option<PathBuf>,
+    /// The paths as shown and typed (a path may be pasted too).
+    path: String,
     format: Option<Format>,
     password: SecretText,
-    key_file: Option<PathBuf>,
-    qr_key_file: Option<PathBuf>,
+    key_file: String,
+    qr_key_file: String,
     step: Step,
     error: Option<String>,
 }
@@ -56,11 +57,11 @@ pub(crate) struct ImportDialog {
 impl Default for ImportDialog {
     fn default() -> Self {
         Self {
-            path: None,
+            path: String::new(),
             format: None,
             password: SecretText::default(),
-            key_file: None,
-            qr_key_file: None,
+            key_file: String::new(),
+            qr_key_file: String::new(),
             step: Step::Choose,
             error: None,
         }
@@ -76,11 +77,12 @@ pub(crate) enum ImportFile {
 }
 
 impl ImportDialog {
-    pub fn picked(&mut self, which: ImportFile, path: PathBuf) {
+    pub fn picked(&mut self, which: ImportFile, path: &std::path::Path) {
+        let text = path.display().to_string();
         match which {
-            ImportFile::Source => self.path = Some(path),
-            ImportFile::KeyFile => self.key_file = Some(path),
-            ImportFile::QrKey => self.qr_key_file = Some(path),
+            ImportFile::Source => self.path = text,
+            ImportFile::KeyFile => self.key_file = text,
+            ImportFile::QrKey => self.qr_key_file = text,
         }
         self.error = None;
     }
@@ -141,8 +143,7 @@ impl ImportDialog {
         egui::Grid::new("import-choose")
             .num_columns(2)
             .show(ui, |ui| {
-                ui.label("File");
-                file_row_ui(ui, self.path.as_ref(), "Choose file…", || {
+                file_row_ui(ui, "File", &mut self.path, || {
                     commands.push(Command::PickImportFile(ImportFile::Source));
                 });
                 ui.end_row();
@@ -165,7 +166,7 @@ impl ImportDialog {
         ui.separator();
         let mut open = true;
         ui.horizontal(|ui| {
-            let ready = self.path.is_some();
+            let ready = !self.path.trim().is_empty();
             if ui
                 .add_enabled(ready, egui::Button::new("Read file"))
                 .clicked()
@@ -196,24 +197,27 @@ impl ImportDialog {
             .num_columns(2)
             .show(ui, |ui| {
                 if self.format != Some(Format::QvaultLegacy) {
-                    ui.label("KeePass key file");
-                    file_row_ui(ui, self.key_file.as_ref(), "Choose key file…", || {
+                    file_row_ui(ui, "KeePass key file", &mut self.key_file, || {
                         commands.push(Command::PickImportFile(ImportFile::KeyFile));
                     });
                     ui.end_row();
                 }
                 if self.format != Some(Format::Kdbx) {
-                    ui.label("Qvault QR key image");
-                    file_row_ui(ui, self.qr_key_file.as_ref(), "Choose QR key…", || {
-                        commands.push(Command::PickImportFile(ImportFile::QrKey));
-                    });
+                    file_row_ui(
+                        ui,
+                        "Qvault QR key (image or text)",
+                        &mut self.qr_key_file,
+                        || {
+                            commands.push(Command::PickImportFile(ImportFile::QrKey));
+                        },
+                    );
                     ui.end_row();
                 }
             });
     }
 
     fn send_read(&mut self, mapping: Option<ColumnMapping>, commands: &mut Vec<Command>) {
-        let Some(path) = self.path.clone() else {
+        let Some(path) = optional_path(&self.path) else {
             return;
         };
         let password = (!self.password.is_empty()).then(|| Password::new(self.password.as_str()));
@@ -222,10 +226,10 @@ impl ImportDialog {
             format: self.format,
             keys: SourceKeys {
                 password,
-                key_file: self.key_file.clone(),
+                key_file: optional_path(&self.key_file),
                 qr_key: None,
             },
-            qr_key_file: self.qr_key_file.clone(),
+            qr_key_file: optional_path(&self.qr_key_file),
             mapping,
         }));
         self.error = None;
@@ -380,23 +384,25 @@ fn format_name(format: Option<Format>) -> &'static str {
         .map_or("Recognise it", |(_, name)| name)
 }
 
-/// A chosen file's name (or "none") and a button to choose one.
-fn file_row_ui(ui: &mut egui::Ui, path: Option<&PathBuf>, button: &str, pick: impl FnOnce()) {
+/// A labelled path field (typed or pasted) and a button to choose the file.
+fn file_row_ui(ui: &mut egui::Ui, label: &str, path: &mut String, pick: impl FnOnce()) {
+    let label = ui.label(label);
     ui.horizontal(|ui| {
-        let name = path.map_or_else(
-            || "none".to_owned(),
-            |p| {
-                p.file_name()
-                    .unwrap_or_default()
-                    .to_string_lossy()
-                    .into_owned()
-            },
-        );
-        ui.label(name);
-        if ui.button(button).clicked() {
+        ui.add(egui::TextEdit::singleline(path).desired_width(300.0))
+            .labelled_by(label.id);
+        if ui
+            .button("Choose…")
+            .on_hover_text("Choose with the file picker")
+            .clicked()
+        {
             pick();
         }
     });
+}
+
+fn optional_path(text: &str) -> Option<PathBuf> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| PathBuf::from(text))
 }
 
 fn mapping_slots(mapping: &mut ColumnMapping) -> [(&'static str, &mut Option<usize>); 7] {
