@@ -204,6 +204,14 @@ impl QvaultApp {
         matches!(self.screen, Screen::Vault(_))
     }
 
+    /// How many secrets the open vault holds; `None` while locked.
+    pub fn vault_secret_count(&self) -> Option<usize> {
+        match &self.screen {
+            Screen::Vault(session) => Some(session.vault.secret_count()),
+            Screen::FirstRun(_) | Screen::Unlock(_) => None,
+        }
+    }
+
     /// Draws one frame into `ui` (the whole window).
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();

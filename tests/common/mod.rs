@@ -3,6 +3,7 @@
 
 #![allow(dead_code, reason = "each test file uses a different part")]
 
+pub mod cli;
 pub mod ui;
 
 use std::collections::BTreeSet;
