@@ -4,15 +4,12 @@
 mod common;
 
 use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::PathBuf;
 
 use common::cli::{lines, qvault, sha256, with_vault};
 use common::{PASSWORD, new_vault};
 use qvault::crypto::recovery::RecoveryCode;
 use qvault::store::{self, Credential, WriterLock};
-use sha2::{Digest, Sha256};
 
 const SMOKE_PASSWORD: &str = "Zq!9 smoke, \"quoted\"";
 
