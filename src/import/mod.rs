@@ -393,3 +393,145 @@ pub fn qr_key_from_file(path: &Path) -> Result<Zeroizing<String>, ImportError> {
     })?;
     Ok(Zeroizing::new(text.trim().to_owned()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn login(site: &str, link: &str, user: &str) -> ImportedSecret {
+        let mut content = SecretContent::default();
+        content.set("issuer", site);
+        content.set("link", link);
+        content.set("username", user);
+        content.set("password", "pw");
+        ImportedSecret {
+            content,
+            ..ImportedSecret::default()
+        }
+    }
+
+    fn source(boxes: Vec<(&str, Vec<ImportedSecret>)>) -> Imported {
+        Imported {
+            source: "test".into(),
+            boxes: boxes
+                .into_iter()
+                .map(|(name, secrets)| ImportedBox {
+                    name: name.into(),
+                    kind: BoxKind::Passwords,
+                    secrets,
+                })
+                .collect(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn vault_with_login() -> (Vault, Uuid, Uuid) {
+        let mut vault = Vault::new();
+        let logins = vault.add_box("Logins", BoxKind::Passwords).expect("box");
+        let existing = vault
+            .add_secret(
+                logins,
+                login("Shop", "https://www.shop.example/login", "Ann").content,
+            )
+            .expect("secret");
+        (vault, logins, existing)
+    }
+
+    #[test]
+    fn the_site_is_the_links_host_without_www_else_the_issuer() {
+        let s = login("Shop", "https://user@www.Shop.example:443/a?b#c", "");
+        assert_eq!(site_of(&s.content), "shop.example:443");
+        assert_eq!(site_of(&login("My Bank", "", "").content), "my bank");
+    }
+
+    #[test]
+    fn preview_counts_per_box_and_finds_duplicates_by_site_and_username() {
+        let (vault, _, _) = vault_with_login();
+        let imported = source(vec![
+            (
+                "Logins",
+                vec![
+                    login("x", "http://shop.example/", "ann"),
+                    login("x", "shop.example", "bob"),
+                ],
+            ),
+            ("Work", vec![login("Mail", "", "ann")]),
+        ]);
+        let preview = preview(&vault, &imported);
+        assert_eq!(preview.secrets, 3);
+        assert_eq!(preview.duplicates, 1);
+        assert!(!preview.boxes[0].new_box, "Logins exists");
+        assert!(preview.boxes[1].new_box);
+        assert_eq!(preview.boxes[0].duplicates, 1);
+    }
+
+    #[test]
+    fn apply_adds_beside_existing_secrets_and_leaves_duplicates_out_unless_kept() {
+        let (mut vault, logins, existing) = vault_with_login();
+        let before = serde_json::to_string(&vault.boxes[0].secrets[0]).expect("json");
+        let dup = || source(vec![("Logins", vec![login("x", "shop.example", "ann")])]);
+
+        let receipt = apply(&mut vault, dup(), false);
+        assert_eq!((receipt.added.len(), receipt.skipped), (0, 1));
+        let receipt = apply(&mut vault, dup(), true);
+        assert_eq!((receipt.added.len(), receipt.skipped), (1, 0));
+        assert_eq!(
+            vault.boxes.len(),
+            1,
+            "added into the box of the same name and type"
+        );
+
+        let untouched = vault.box_by_id(logins).and_then(|b| b.secret(existing));
+        let after = serde_json::to_string(untouched.expect("still there")).expect("json");
+        assert_eq!(before, after, "the existing secret is not changed");
+    }
+
+    #[test]
+    fn undo_removes_the_import_and_the_boxes_it_made_but_keeps_later_edits_in_the_trash() {
+        let (mut vault, _, _) = vault_with_login();
+        let imported = source(vec![
+            ("Logins", vec![login("a", "a.example", "x")]),
+            (
+                "Work",
+                vec![login("b", "b.example", "y"), login("c", "c.example", "z")],
+            ),
+        ]);
+        let receipt = apply(&mut vault, imported, false);
+        assert_eq!(vault.secret_count(), 4);
+
+        let (work_box, edited, _) = receipt.added[2];
+        let mut content = vault.box_by_id(work_box).expect("box").secrets[1]
+            .content
+            .clone();
+        content.set("notes", "typed after the import");
+        vault
+            .update_secret(work_box, edited, content)
+            .expect("edit");
+
+        assert_eq!(undo(&mut vault, &receipt), 3);
+        assert_eq!(
+            vault.secret_count(),
+            1,
+            "only the secret from before is left"
+        );
+        assert!(
+            vault.box_by_name("Work").is_none(),
+            "the box the import made is gone"
+        );
+        assert!(
+            vault.box_by_name("Logins").is_some(),
+            "an existing box stays"
+        );
+        assert_eq!(vault.trash.len(), 1, "the edited one waits in the trash");
+    }
+
+    #[test]
+    fn an_import_never_makes_a_secret_older_than_the_import() {
+        let mut imported = login("a", "a.example", "x");
+        imported.created_ms = Some(1_000);
+        imported.updated_ms = Some(2_000);
+        let secret = new_secret(imported);
+        assert_eq!(secret.created_ms, 1_000);
+        assert!(secret.updated_ms > 2_000);
+    }
+}
