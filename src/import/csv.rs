@@ -39,6 +39,7 @@ pub struct ColumnMapping {
 pub fn read(bytes: &[u8]) -> Result<Imported, ImportError> {
     let table = parse(bytes)?;
     let dialect = Dialect::recognise(&table.header).ok_or_else(|| unrecognised(&table.header))?;
+    check_row_widths(&table)?;
     let layout = Layout::for_dialect(dialect, &table.header);
     Ok(rows::import(&table, dialect, &layout))
 }
@@ -57,6 +58,7 @@ pub fn headers(bytes: &[u8]) -> Result<Vec<String>, ImportError> {
 /// Reads a CSV with the columns the user picked.
 pub fn read_mapped(bytes: &[u8], mapping: &ColumnMapping) -> Result<Imported, ImportError> {
     let table = parse(bytes)?;
+    check_row_widths(&table)?;
     let layout = Layout::from_mapping(mapping, table.header.len());
     Ok(rows::import(&table, Dialect::Mapped, &layout))
 }
@@ -125,14 +127,13 @@ fn parse(bytes: &[u8]) -> Result<Table, ImportError> {
         .read_byte_record(&mut record)
         .map_err(|err| csv_error(&err))?
     {
-        let (line, start) = record
-            .position()
-            .map_or((0, 0), |p| (p.line(), p.byte()));
+        let (line, start) = record_start(bytes, &record);
         last = (line, start);
         let cells = decode(&record, line)?;
         match &header {
             None => header = Some(cells),
-            Some(header) => push_row(&mut rows, header.len(), line, cells)?,
+            Some(_) if cells.iter().all(String::is_empty) => {}
+            Some(_) => rows.push(Row { line, cells }),
         }
     }
     check_quotes_closed(bytes, last)?;
@@ -140,29 +141,38 @@ fn parse(bytes: &[u8]) -> Result<Table, ImportError> {
     Ok(Table { header, rows })
 }
 
-/// Keeps a row unless all its cells are empty; refuses one with more
-/// non-empty cells than the header has columns.
-fn push_row(
-    rows: &mut Vec<Row>,
-    columns: usize,
-    line: u64,
-    cells: Vec<String>,
-) -> Result<(), ImportError> {
-    let row = Row { line, cells };
-    if row.cells.iter().skip(columns).any(|c| !c.is_empty()) {
-        return Err(ImportError::Csv {
-            line,
+/// The line and byte where a record starts. The `csv` crate reports a
+/// record after a CR LF as starting at the LF, one line early.
+fn record_start(bytes: &[u8], record: &csv::ByteRecord) -> (u64, u64) {
+    let (line, start) = record.position().map_or((1, 0), |p| (p.line(), p.byte()));
+    let at = usize::try_from(start).unwrap_or(usize::MAX);
+    if start > 0 && bytes.get(at) == Some(&b'\n') {
+        (line + 1, start + 1)
+    } else {
+        (line, start)
+    }
+}
+
+/// Refuses a row with more non-empty cells than the header has columns:
+/// its cells no longer line up. Checked after the header is recognised, so
+/// that a file without a header reads as unrecognised.
+fn check_row_widths(table: &Table) -> Result<(), ImportError> {
+    let columns = table.header.len();
+    let too_wide = table
+        .rows
+        .iter()
+        .find(|row| row.cells.iter().skip(columns).any(|c| !c.is_empty()));
+    match too_wide {
+        Some(row) => Err(ImportError::Csv {
+            line: row.line,
             reason: format!(
                 "this row has {} cells but the header has {columns} columns; \
                  is a comma missing its quotes?",
                 row.cells.len()
             ),
-        });
+        }),
+        None => Ok(()),
     }
-    if row.cells.iter().any(|c| !c.is_empty()) {
-        rows.push(row);
-    }
-    Ok(())
 }
 
 /// Turns a record's cells into text, naming the line of the first byte
@@ -285,6 +295,13 @@ mod tests {
         assert!(unclosed_quote(b"a,\"x\"\"y\",b\n").is_none());
         assert!(unclosed_quote(b"a,b\"c,d\n").is_none());
         assert_eq!(unclosed_quote(b"a,\"open,\nmore"), Some(2..13));
+    }
+
+    #[test]
+    fn rows_after_crlf_lines_have_their_own_line_numbers() {
+        let table = parse(b"h,i\r\na,b\r\n\"c\nc\",d\r\ne,f").expect("parse");
+        let lines: Vec<u64> = table.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 3, 5]);
     }
 
     #[test]
