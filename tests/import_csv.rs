@@ -97,7 +97,10 @@ fn expected_view(format: &str, record: &Value) -> View {
     };
     let url = text(record, "url");
     let title = if format == "firefox-csv" {
-        url.split("://").nth(1).and_then(|r| r.split('/').next()).unwrap_or(url)
+        url.split("://")
+            .nth(1)
+            .and_then(|r| r.split('/').next())
+            .unwrap_or(url)
     } else {
         text(record, "title")
     };
@@ -167,12 +170,20 @@ fn find<'a>(imported: &'a Imported, title: &str) -> Vec<&'a ImportedSecret> {
 
 #[test]
 fn awkward_cells_arrive_verbatim_in_every_format() {
-    for file in ["bitwarden_awkward.csv", "keepassxc_awkward.csv", "onepassword8_awkward.csv"] {
+    for file in [
+        "bitwarden_awkward.csv",
+        "keepassxc_awkward.csv",
+        "onepassword8_awkward.csv",
+    ] {
         let imported = synthetic(file);
         let comma = find(&imported, "Bank, Savings")[0];
         assert_eq!(comma.content.get("password"), "pa,ss\"word", "{file}");
         let crlf = find(&imported, "Windows note")[0];
-        assert_eq!(crlf.content.get("notes"), "Windows line 1\r\nWindows line 2", "{file}");
+        assert_eq!(
+            crlf.content.get("notes"),
+            "Windows line 1\r\nWindows line 2",
+            "{file}"
+        );
         let spaces = find(&imported, "  padded title  ")[0];
         assert_eq!(spaces.content.get("username"), " space user ", "{file}");
         let formula = find(&imported, "=HYPERLINK(\"https://evil.example\")")[0];
@@ -181,8 +192,15 @@ fn awkward_cells_arrive_verbatim_in_every_format() {
         let quotes = find(&imported, "\"Quoted\"")[0];
         assert_eq!(quotes.content.get("password"), "\"\"", "{file}");
         let cart = find(&imported, "Shop cart")[0];
-        assert_eq!(cart.content.get("link"), "https://shop.example/cart?items=1,2,3&x=y#frag");
-        assert_eq!(cart.content.get("password"), "tab\there|pipe;semi", "{file}");
+        assert_eq!(
+            cart.content.get("link"),
+            "https://shop.example/cart?items=1,2,3&x=y#frag"
+        );
+        assert_eq!(
+            cart.content.get("password"),
+            "tab\there|pipe;semi",
+            "{file}"
+        );
         let unicode = find(&imported, "Café ☕ Ünïcödé")[0];
         assert_eq!(unicode.content.get("password"), "пароль🔑密码", "{file}");
     }
@@ -196,9 +214,15 @@ fn bitwarden_fields_become_custom_fields_and_extra_uris_become_links() {
     assert_eq!(mail.len(), 3, "duplicates are kept");
     assert_eq!(custom(mail[0], "PIN"), Some("1234"));
     assert_eq!(custom(mail[0], "Security question"), Some("blue"));
-    assert_eq!(custom(mail[2], "Link 2"), Some("https://webmail.example.com/"));
+    assert_eq!(
+        custom(mail[2], "Link 2"),
+        Some("https://webmail.example.com/")
+    );
     assert!(find(&imported, "Café ☕ Ünïcödé")[0].favourite);
-    let nested = imported.boxes.iter().find(|b| b.name == "Work/Servers/Production");
+    let nested = imported
+        .boxes
+        .iter()
+        .find(|b| b.name == "Work/Servers/Production");
     assert!(nested.is_some_and(|b| b.kind == BoxKind::Passwords));
 }
 
@@ -206,8 +230,15 @@ fn bitwarden_fields_become_custom_fields_and_extra_uris_become_links() {
 fn firefox_skips_its_account_token_with_a_note_and_keeps_times() {
     let imported = synthetic("firefox_awkward.csv");
     assert_eq!(imported.notes.len(), 1);
-    assert!(imported.notes[0].contains("line 17"), "{:?}", imported.notes);
-    assert!(!imported.notes[0].contains("fxa-user"), "no value in a note");
+    assert!(
+        imported.notes[0].contains("line 17"),
+        "{:?}",
+        imported.notes
+    );
+    assert!(
+        !imported.notes[0].contains("fxa-user"),
+        "no value in a note"
+    );
     let first = find(&imported, "mail.example.com")[0];
     assert_eq!(first.created_ms, Some(1_700_000_001_000));
     let spaces = find(&imported, "pad.example.com")[0];
@@ -235,8 +266,17 @@ fn bug_report_13_firefox_times_are_milliseconds() {
 #[test]
 fn lastpass_nests_backslash_groups_and_keeps_secure_notes_as_notes() {
     let imported = synthetic("lastpass_awkward.csv");
-    assert!(imported.boxes.iter().any(|b| b.name == "Work/Servers/Production"));
-    let notes = imported.boxes.iter().find(|b| b.kind == BoxKind::Notes).expect("notes");
+    assert!(
+        imported
+            .boxes
+            .iter()
+            .any(|b| b.name == "Work/Servers/Production")
+    );
+    let notes = imported
+        .boxes
+        .iter()
+        .find(|b| b.kind == BoxKind::Notes)
+        .expect("notes");
     assert_eq!(notes.name, "Notes");
     let body = notes.secrets[0].content.get("notes");
     assert!(body.starts_with("NoteType:Server\nHostname:db.example.internal"));
@@ -278,7 +318,12 @@ fn real_keepassxc_exports_import_with_their_documented_rows() {
     assert_eq!(names, ["Imported from KeePassXC", "Homebanking/Subgroup"]);
     let sample = &new_db.boxes[0].secrets[0];
     assert_eq!(sample.content.get("issuer"), "Sample Entry");
-    assert!(sample.content.get("totp").starts_with("otpauth://totp/Sample%20Entry"));
+    assert!(
+        sample
+            .content
+            .get("totp")
+            .starts_with("otpauth://totp/Sample%20Entry")
+    );
     assert_eq!(sample.updated_ms, Some(1_636_321_720_000)); // 2021-11-07T21:48:40Z
 
     let non_ascii = import("csv_import/keepassxc_real/keepassxc_NonAscii_export.csv");
@@ -296,7 +341,12 @@ fn real_keepassxc_exports_import_with_their_documented_rows() {
         .collect();
     assert_eq!(
         names,
-        ["Imported from KeePassXC", "General", "General/Subgroup", "Internet"]
+        [
+            "Imported from KeePassXC",
+            "General",
+            "General/Subgroup",
+            "Internet"
+        ]
     );
     let untitled = all_secrets(&demo)
         .into_iter()
@@ -331,13 +381,20 @@ fn pass_import_fixtures_give_their_14_entries() {
         let imported = import(&format!("csv_import/third_party_pass-import/{file}"));
         let secrets = all_secrets(&imported);
         assert_eq!(secrets.len(), 14, "{file}");
-        let found = secrets.iter().any(|(_, _, s)| s.content.get("password") == aib);
+        let found = secrets
+            .iter()
+            .any(|(_, _, s)| s.content.get("password") == aib);
         assert!(found, "{file}: aib's password");
     }
     let bitwarden = import("csv_import/third_party_pass-import/bitwarden.csv");
     let aib_secret = find(&bitwarden, "aib")[0];
     assert_eq!(custom(aib_secret, "oldpin"), Some("489019"));
-    for file in ["bitwarden.csv", "lastpass.csv", "keepassx2.csv", "nordpass.csv"] {
+    for file in [
+        "bitwarden.csv",
+        "lastpass.csv",
+        "keepassx2.csv",
+        "nordpass.csv",
+    ] {
         let imported = import(&format!("csv_import/third_party_pass-import/{file}"));
         assert!(
             imported.boxes.iter().any(|b| b.name == "Emails/WS"),
@@ -470,7 +527,11 @@ fn vault_of_every_kind() -> Vault {
         field("empty", "", false),
     ];
     add("Logins/Work", BoxKind::Passwords, login);
-    add("Logins/Work", BoxKind::Passwords, content(&[("link", "https://no-title.example/")]));
+    add(
+        "Logins/Work",
+        BoxKind::Passwords,
+        content(&[("link", "https://no-title.example/")]),
+    );
     let mut bank = content(&[
         ("name", "Big Bank"),
         ("username", "ann"),
@@ -481,25 +542,63 @@ fn vault_of_every_kind() -> Vault {
     bank.lists.insert(
         field_key("cards"),
         vec![
-            item(&[("number", "4111111111111111"), ("expiry", "12/30"), ("cvc", "123")]),
-            item(&[("number", "5500000000000004"), ("notes", "travel, \"gold\"")]),
+            item(&[
+                ("number", "4111111111111111"),
+                ("expiry", "12/30"),
+                ("cvc", "123"),
+            ]),
+            item(&[
+                ("number", "5500000000000004"),
+                ("notes", "travel, \"gold\""),
+            ]),
         ],
     );
-    bank.lists.insert(field_key("accounts"), vec![item(&[("name", "Main"), ("number", "12345")])]);
+    bank.lists.insert(
+        field_key("accounts"),
+        vec![item(&[("name", "Main"), ("number", "12345")])],
+    );
     bank.custom = vec![field("Branch", "Main St", false)];
     add("Money", BoxKind::Financial, bank);
     let seed = "abandon abandon abandon abandon abandon abandon\nabandon abandon about";
-    let wallet = content(&[("name", "Cold"), ("coin", "BTC"), ("seed", seed), ("passphrase", "\"x")]);
+    let wallet = content(&[
+        ("name", "Cold"),
+        ("coin", "BTC"),
+        ("seed", seed),
+        ("passphrase", "\"x"),
+    ]);
     add("Crypto", BoxKind::CryptoWallets, wallet);
-    let backup = content(&[("name", "Paper"), ("ticker", "ETH"), ("seed", "0xabc"), ("pin", "1")]);
+    let backup = content(&[
+        ("name", "Paper"),
+        ("ticker", "ETH"),
+        ("seed", "0xabc"),
+        ("pin", "1"),
+    ]);
     add("Crypto", BoxKind::CryptoBackups, backup);
-    let id = content(&[("type", "Passport"), ("number", "X1"), ("issuer", "NL"), ("expires", "2030")]);
+    let id = content(&[
+        ("type", "Passport"),
+        ("number", "X1"),
+        ("issuer", "NL"),
+        ("expires", "2030"),
+    ]);
     add("IDs", BoxKind::Identification, id);
     let key = "-----BEGIN KEY-----\nAAAA\n-----END KEY-----\n";
-    let server = content(&[("name", "db"), ("hostname", "db.example"), ("port", "22"), ("private_key", key)]);
+    let server = content(&[
+        ("name", "db"),
+        ("hostname", "db.example"),
+        ("port", "22"),
+        ("private_key", key),
+    ]);
     add("Servers", BoxKind::Server, server);
-    add("Notes", BoxKind::Notes, content(&[("name", "Diary"), ("notes", "a\nb, \"c\"")]));
-    add("Other", BoxKind::Custom, content(&[("name", "API"), ("secret", "s3cr3t: yes")]));
+    add(
+        "Notes",
+        BoxKind::Notes,
+        content(&[("name", "Diary"), ("notes", "a\nb, \"c\"")]),
+    );
+    add(
+        "Other",
+        BoxKind::Custom,
+        content(&[("name", "API"), ("secret", "s3cr3t: yes")]),
+    );
     let first = vault.boxes[0].id;
     let secret = vault.boxes[0].secrets[0].id;
     vault.set_favourite(first, secret, true).expect("star");
@@ -539,7 +638,10 @@ fn the_written_export_is_private_and_counts_its_secrets() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&path).expect("metadata").permissions().mode();
+        let mode = std::fs::metadata(&path)
+            .expect("metadata")
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
 }

@@ -201,6 +201,10 @@ fn decode(record: &csv::ByteRecord, line: u64) -> Result<Vec<String>, ImportErro
     Ok(cells)
 }
 
+#[expect(
+    clippy::naive_bytecount,
+    reason = "runs only on error paths and the last record; not worth a crate"
+)]
 fn count_newlines(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
@@ -278,7 +282,11 @@ fn unrecognised(header: &[String]) -> ImportError {
             if name_like { cell } else { "…" }
         })
         .collect();
-    let more = if header.len() > shown.len() { ", …" } else { "" };
+    let more = if header.len() > shown.len() {
+        ", …"
+    } else {
+        ""
+    };
     ImportError::Unrecognised(format!(
         "this CSV's columns ({}{more}) match no export we know; \
          choose which column is which with the column mapping",

@@ -77,13 +77,35 @@ impl Dialect {
         let names: Vec<String> = header.iter().map(|h| normalise(h)).collect();
         let has = |wanted: &[&str]| wanted.iter().all(|w| names.iter().any(|n| n == w));
         let has_any = |wanted: &[&str]| wanted.iter().any(|w| names.iter().any(|n| n == w));
-        let found = if has(&["type", "name", "login_uri", "login_username", "login_password"]) {
+        let found = if has(&[
+            "type",
+            "name",
+            "login_uri",
+            "login_username",
+            "login_password",
+        ]) {
             Self::Bitwarden
-        } else if has(&["type", "name", "url", "email", "username", "password", "vault"]) {
+        } else if has(&[
+            "type", "name", "url", "email", "username", "password", "vault",
+        ]) {
             Self::ProtonPass
-        } else if has(&["name", "url", "username", "password", "cardnumber", "folder"]) {
+        } else if has(&[
+            "name",
+            "url",
+            "username",
+            "password",
+            "cardnumber",
+            "folder",
+        ]) {
             Self::NordPass
-        } else if has(&["username", "username2", "title", "password", "url", "category"]) {
+        } else if has(&[
+            "username",
+            "username2",
+            "title",
+            "password",
+            "url",
+            "category",
+        ]) {
             Self::Dashlane
         } else if has(&["url", "username", "password", "httprealm", "guid"]) {
             Self::Firefox
@@ -112,35 +134,33 @@ impl Dialect {
         let role = match (self, name) {
             (_, "username" | "login_username" | "login name") => Username,
             (_, "password" | "login_password") => Password,
-            (Self::Bitwarden, "folder" | "collections") => Folder,
-            (Self::Bitwarden, "favorite") => Favourite,
-            (Self::Bitwarden, "fields") => Fields,
-            (Self::Bitwarden, "reprompt") => Ignore,
-            (Self::Bitwarden | Self::ProtonPass, "type") => Type,
-            (Self::Bitwarden, "login_totp") | (Self::OnePassword, "otpauth" | "one-time password") => {
-                Totp
-            }
-            (Self::Firefox, "formactionorigin" | "guid" | "timelastused")
-            | (Self::KeePassXc, "icon")
-            | (Self::ProtonPass, "autofillurls") => Ignore,
-            (Self::Firefox, "timecreated") | (_, "created" | "createtime") => Created,
-            (Self::Firefox, "timepasswordchanged") | (_, "last modified" | "modifytime") => Updated,
-            (Self::LastPass, "extra") | (_, "notes" | "note" | "comments") => Notes,
-            (Self::LastPass, "grouping")
+            (Self::Bitwarden, "folder" | "collections")
+            | (Self::LastPass, "grouping")
             | (Self::KeePassXc, "group")
             | (Self::Dashlane, "category")
             | (Self::ProtonPass, "vault")
             | (Self::NordPass, "folder") => Folder,
-            (Self::LastPass, "fav") | (Self::OnePassword, "favorite" | "favorite status") => {
-                Favourite
-            }
+            (Self::Bitwarden, "favorite")
+            | (Self::LastPass, "fav")
+            | (Self::OnePassword, "favorite" | "favorite status") => Favourite,
+            (Self::Bitwarden, "fields") => Fields,
+            (Self::Bitwarden, "reprompt")
+            | (Self::Firefox, "formactionorigin" | "guid" | "timelastused")
+            | (Self::KeePassXc, "icon")
+            | (Self::ProtonPass, "autofillurls") => Ignore,
+            (Self::Bitwarden | Self::ProtonPass, "type") => Type,
+            (Self::Bitwarden, "login_totp")
+            | (Self::OnePassword, "otpauth" | "one-time password")
+            | (_, "totp" | "otpsecret" | "otpurl") => Totp,
+            (Self::Firefox, "timecreated") | (_, "created" | "createtime") => Created,
+            (Self::Firefox, "timepasswordchanged") | (_, "last modified" | "modifytime") => Updated,
+            (Self::LastPass, "extra") | (_, "notes" | "note" | "comments") => Notes,
             (Self::OnePassword, "archived" | "archived status") => Flag,
             (Self::ProtonPass | Self::NordPass, "email") => Email,
             (Self::NordPass, "cardholdername") => CardHolder,
             (Self::NordPass, "cardnumber") => CardNumber,
             (Self::NordPass, "cvc") => CardCvc,
             (Self::NordPass, "expirydate") => CardExpiry,
-            (_, "totp" | "otpsecret" | "otpurl") => Totp,
             (_, "title" | "name" | "account") => Title,
             (_, "url" | "login_uri" | "website" | "web site") => Url,
             _ => return None,
@@ -224,7 +244,10 @@ mod tests {
                 Dialect::OnePassword,
             ),
             ("title,notes,username,password,url", Dialect::OnePassword),
-            ("Account,Login Name,Password,Web Site,Comments", Dialect::KeePass),
+            (
+                "Account,Login Name,Password,Web Site,Comments",
+                Dialect::KeePass,
+            ),
         ];
         for (line, dialect) in cases {
             assert_eq!(Dialect::recognise(&header(line)), Some(dialect), "{line}");

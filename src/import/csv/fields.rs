@@ -72,7 +72,11 @@ pub fn own_fields(cell: &str) -> Option<OwnFields> {
     let mut hidden = Vec::new();
     for (name, value) in lines.iter().skip(type_at + 1).filter_map(|l| split_line(l)) {
         if name == HIDDEN_KEY {
-            hidden.extend(value.split(',').filter_map(|n| n.trim().parse::<usize>().ok()));
+            hidden.extend(
+                value
+                    .split(',')
+                    .filter_map(|n| n.trim().parse::<usize>().ok()),
+            );
         } else {
             content.custom.push(CustomField {
                 name,

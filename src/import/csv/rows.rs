@@ -1,7 +1,7 @@
 //! Rows to secrets: which template a row fills (login, note, card), the box
 //! it goes in, and the columns that become custom fields.
 
-use crate::import::{ImportedBox, ImportedSecret, Imported};
+use crate::import::{Imported, ImportedBox, ImportedSecret};
 use crate::vault::{BoxKind, CustomField, ListItem, SecretContent, SecretText, field_key};
 
 use super::dialect::{Dialect, Layout, Role};
@@ -79,9 +79,10 @@ impl Cells<'_> {
         let (kind, mut content) = match self.entry_kind() {
             EntryKind::Login => (BoxKind::Passwords, self.login()),
             EntryKind::Note => (BoxKind::Notes, self.note()),
-            EntryKind::Card => self
-                .card()
-                .map_or_else(|| (BoxKind::Notes, self.note()), |c| (BoxKind::Financial, c)),
+            EntryKind::Card => self.card().map_or_else(
+                || (BoxKind::Notes, self.note()),
+                |c| (BoxKind::Financial, c),
+            ),
         };
         content.custom.extend(self.extra_columns());
         Converted::Secret(self.box_name(), kind, self.secret(content))
@@ -91,7 +92,10 @@ impl Cells<'_> {
     /// `NordPass`'s folder rows.
     fn skipped(&self) -> Option<Converted> {
         if self.dialect == Dialect::Firefox
-            && self.get(Role::Url).trim().starts_with("chrome://FirefoxAccounts")
+            && self
+                .get(Role::Url)
+                .trim()
+                .starts_with("chrome://FirefoxAccounts")
         {
             let note = format!(
                 "Skipped line {}: Firefox's own account sign-in, not a website login.",
@@ -150,11 +154,17 @@ impl Cells<'_> {
         set(&mut content, "username", self.get(Role::Username));
         set(&mut content, "password", self.get(Role::Password));
         set(&mut content, "email", self.get(Role::Email));
-        set(&mut content, "link", urls.first().map_or("", String::as_str));
+        set(
+            &mut content,
+            "link",
+            urls.first().map_or("", String::as_str),
+        );
         set(&mut content, "totp", self.get(Role::Totp));
         set(&mut content, "notes", self.get(Role::Notes));
         for (number, url) in (2..).zip(urls.iter().skip(1)) {
-            content.custom.push(custom(&format!("Link {number}"), url, false));
+            content
+                .custom
+                .push(custom(&format!("Link {number}"), url, false));
         }
         content
     }
@@ -236,7 +246,9 @@ impl Cells<'_> {
             match self.layout.role_of(index) {
                 None => extra.push(custom(name.trim(), value, fields::looks_secret(name))),
                 Some(Role::Fields) => extra.extend(fields::custom_fields(value)),
-                Some(Role::Flag) if is_true(value) => extra.push(custom(name.trim(), "true", false)),
+                Some(Role::Flag) if is_true(value) => {
+                    extra.push(custom(name.trim(), "true", false));
+                }
                 Some(_) => {}
             }
         }
@@ -422,7 +434,12 @@ fn split_offset(time: &str) -> Option<(&str, i64)> {
     let sign = if offset.starts_with('-') { -1 } else { 1 };
     let digits: String = offset.chars().filter(char::is_ascii_digit).collect();
     let hours: i64 = digits.get(..2)?.parse().ok()?;
-    let minutes: i64 = digits.get(2..).filter(|m| !m.is_empty()).unwrap_or("0").parse().ok()?;
+    let minutes: i64 = digits
+        .get(2..)
+        .filter(|m| !m.is_empty())
+        .unwrap_or("0")
+        .parse()
+        .ok()?;
     Some((clock, sign * (hours * 60 + minutes) * 60_000))
 }
 
@@ -458,15 +475,24 @@ mod tests {
 
     #[test]
     fn commas_inside_a_url_do_not_split_it() {
-        let one = split_urls("https://shop.example/cart?items=1,2,3&x=y#frag", Dialect::Bitwarden);
+        let one = split_urls(
+            "https://shop.example/cart?items=1,2,3&x=y#frag",
+            Dialect::Bitwarden,
+        );
         assert_eq!(one, ["https://shop.example/cart?items=1,2,3&x=y#frag"]);
-        let two = split_urls("https://a.example/, https://b.example/", Dialect::ProtonPass);
+        let two = split_urls(
+            "https://a.example/, https://b.example/",
+            Dialect::ProtonPass,
+        );
         assert_eq!(two, ["https://a.example/", "https://b.example/"]);
     }
 
     #[test]
     fn a_host_names_a_login_without_a_title() {
-        assert_eq!(host("https://user@accounts.example.net:443/x?y"), "accounts.example.net");
+        assert_eq!(
+            host("https://user@accounts.example.net:443/x?y"),
+            "accounts.example.net"
+        );
         assert_eq!(host("mastodon.social"), "mastodon.social");
     }
 }
