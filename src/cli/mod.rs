@@ -103,6 +103,11 @@ pub enum Command {
         /// An original Qvault file's QR key: its image (PNG or JPEG) or its text.
         #[arg(long, value_name = "PNG_OR_TEXT")]
         qr_key_file: Option<PathBuf>,
+        /// For a CSV file with columns we do not know: which column holds a
+        /// field, as FIELD=HEADER (FIELD: title, username, password, url,
+        /// notes, totp, folder); the other columns become custom fields.
+        #[arg(long = "column", value_name = "FIELD=HEADER")]
+        columns: Vec<String>,
         /// Also import logins whose site and username are already in the vault.
         #[arg(long)]
         keep_duplicates: bool,
@@ -185,6 +190,7 @@ fn run_vault_command(
             format,
             key_file,
             qr_key_file,
+            columns,
             keep_duplicates,
             dry_run,
         } => transfer::import(
@@ -195,6 +201,7 @@ fn run_vault_command(
                 format,
                 key_file,
                 qr_key_file,
+                columns,
                 keep_duplicates,
                 dry_run,
             },

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::commands::{lock_existing, print, unlock};
 use super::input::Prompter;
 use super::{CliError, ExportFormat, ImportFormat};
+use crate::import::csv::ColumnMapping;
 use crate::import::{self, Format, Imported, Preview, SourceKeys};
 use crate::store;
 
@@ -17,6 +18,7 @@ pub struct ImportArgs {
     pub format: ImportFormat,
     pub key_file: Option<PathBuf>,
     pub qr_key_file: Option<PathBuf>,
+    pub columns: Vec<String>,
     pub keep_duplicates: bool,
     pub dry_run: bool,
 }
@@ -26,11 +28,7 @@ fn format_of(args: &ImportArgs) -> Result<Format, CliError> {
         ImportFormat::Kdbx => Format::Kdbx,
         ImportFormat::Csv => Format::Csv,
         ImportFormat::QvaultLegacy => Format::QvaultLegacy,
-        ImportFormat::Auto => {
-            // The first bytes tell; a KDBX or JSON header fits in 4 KiB.
-            let head = import::read_source(&args.file)?;
-            import::detect(&head[..head.len().min(4096)])?
-        }
+        ImportFormat::Auto => import::detect_file(&args.file)?,
     })
 }
 
@@ -67,7 +65,11 @@ pub fn import(path: &Path, prompter: &mut Prompter, args: &ImportArgs) -> Result
     let _lock = lock_existing(path)?;
     let mut opened = unlock(path, prompter)?;
     let keys = source_keys(args, format, prompter)?;
-    let imported = import::read(&args.file, format, &keys)?;
+    let imported = if args.columns.is_empty() {
+        import::read(&args.file, format, &keys)?
+    } else {
+        read_mapped(&args.file, &args.columns)?
+    };
     drop(keys);
 
     let preview = import::preview(&opened.vault, &imported);
@@ -85,6 +87,44 @@ pub fn import(path: &Path, prompter: &mut Prompter, args: &ImportArgs) -> Result
             n => format!("; left out {n} already in the vault (--keep-duplicates keeps them)"),
         }
     ))
+}
+
+/// Reads a CSV file with the columns named by `--column FIELD=HEADER`.
+fn read_mapped(file: &Path, columns: &[String]) -> Result<Imported, CliError> {
+    let bytes = import::read_source(file)?;
+    let headers = import::csv::headers(&bytes)?;
+    let mut mapping = ColumnMapping::default();
+    for pair in columns {
+        let (field, header) = pair.split_once('=').ok_or_else(|| {
+            CliError::BadField(format!("--column {pair}: write it as FIELD=HEADER"))
+        })?;
+        let index = headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(header.trim()))
+            .ok_or_else(|| {
+                CliError::BadField(format!(
+                    "--column {pair}: the file has no column \"{header}\"; its columns are: {}",
+                    headers.join(", ")
+                ))
+            })?;
+        let slot = match field.trim() {
+            "title" => &mut mapping.title,
+            "username" => &mut mapping.username,
+            "password" => &mut mapping.password,
+            "url" => &mut mapping.url,
+            "notes" => &mut mapping.notes,
+            "totp" => &mut mapping.totp,
+            "folder" => &mut mapping.folder,
+            other => {
+                return Err(CliError::BadField(format!(
+                    "--column: unknown field \"{other}\"; use title, username, password, url, \
+                     notes, totp or folder"
+                )));
+            }
+        };
+        *slot = Some(index);
+    }
+    Ok(import::csv::read_mapped(&bytes, &mapping)?)
 }
 
 /// The preview: the source, then one line per box.

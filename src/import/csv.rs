@@ -289,7 +289,8 @@ fn unrecognised(header: &[String]) -> ImportError {
     };
     ImportError::Unrecognised(format!(
         "this CSV's columns ({}{more}) match no export we know; \
-         choose which column is which with the column mapping",
+         say which column is which (the window's column mapping, or \
+         --column FIELD=HEADER on the command line)",
         shown.join(", ")
     ))
 }

@@ -332,6 +332,26 @@ pub fn read_source(path: &Path) -> Result<Zeroizing<Vec<u8>>, ImportError> {
     Ok(bytes)
 }
 
+/// Tells a file's format from its first 4 KiB (a KDBX signature and a CSV
+/// header line fit; a JSON file is read whole).
+pub fn detect_file(path: &Path) -> Result<Format, ImportError> {
+    let io_err = |source| ImportError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut head = Zeroizing::new(Vec::new());
+    File::open(path)
+        .map_err(io_err)?
+        .take(4096)
+        .read_to_end(&mut head)
+        .map_err(io_err)?;
+    if head.trim_ascii_start().starts_with(b"{") {
+        // A JSON file (an original Qvault vault) is told by its keys: read it whole.
+        return detect(&read_source(path)?);
+    }
+    detect(&head)
+}
+
 /// Tells the format from the file's first bytes.
 pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
     if kdbx::looks_like_kdbx(bytes) {

@@ -182,7 +182,7 @@ fn read_import(
     let mut read = || -> Result<ImportOutcome, ImportError> {
         let format = match format {
             Some(format) => format,
-            None => import::detect(&import::read_source(path)?)?,
+            None => import::detect_file(path)?,
         };
         if let Some(qr) = qr_key_file {
             keys.qr_key = Some(import::qr_key_from_file(qr)?);
