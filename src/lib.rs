@@ -10,6 +10,7 @@ pub mod paths;
 pub mod qr;
 pub mod settings;
 pub mod store;
+pub mod sync;
 pub mod ui;
 pub mod vault;
 pub mod wallet;
