@@ -158,8 +158,18 @@ impl ImportDialog {
                     .response
                     .labelled_by(label.id);
                 ui.end_row();
+                self.keys_ui(ui, commands);
             });
-        self.keys_ui(ui, commands);
+        if self.format != Some(Format::Csv) {
+            ui.label(
+                egui::RichText::new(
+                    "A KeePass database needs its password and/or key file; an original \
+                     Qvault file its password or old recovery code (and its QR key if it \
+                     had one). A CSV file needs none.",
+                )
+                .small(),
+            );
+        }
         if let Some(error) = &self.error {
             ui.colored_label(ui.visuals().error_fg_color, error);
         }
@@ -180,40 +190,26 @@ impl ImportDialog {
         open
     }
 
-    /// The password, key file and QR key fields, where the format may need them.
+    /// The password, key file and QR key rows of the grid, where the
+    /// format may need them.
     fn keys_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         if self.format == Some(Format::Csv) {
             return;
         }
-        ui.add_space(4.0);
-        ui.label("For a KeePass database or an original Qvault file:");
-        widgets::secret_field(
-            ui,
-            "File password (or old recovery code)",
-            &mut self.password,
-            true,
-        );
-        egui::Grid::new("import-keys")
-            .num_columns(2)
-            .show(ui, |ui| {
-                if self.format != Some(Format::QvaultLegacy) {
-                    file_row_ui(ui, "KeePass key file", &mut self.key_file, || {
-                        commands.push(Command::PickImportFile(ImportFile::KeyFile));
-                    });
-                    ui.end_row();
-                }
-                if self.format != Some(Format::Kdbx) {
-                    file_row_ui(
-                        ui,
-                        "Qvault QR key (image or text)",
-                        &mut self.qr_key_file,
-                        || {
-                            commands.push(Command::PickImportFile(ImportFile::QrKey));
-                        },
-                    );
-                    ui.end_row();
-                }
+        widgets::secret_field(ui, "File password", &mut self.password, false);
+        ui.end_row();
+        if self.format != Some(Format::QvaultLegacy) {
+            file_row_ui(ui, "KeePass key file", &mut self.key_file, || {
+                commands.push(Command::PickImportFile(ImportFile::KeyFile));
             });
+            ui.end_row();
+        }
+        if self.format != Some(Format::Kdbx) {
+            file_row_ui(ui, "Qvault QR key", &mut self.qr_key_file, || {
+                commands.push(Command::PickImportFile(ImportFile::QrKey));
+            });
+            ui.end_row();
+        }
     }
 
     fn send_read(&mut self, mapping: Option<ColumnMapping>, commands: &mut Vec<Command>) {

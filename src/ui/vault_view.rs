@@ -317,9 +317,13 @@ impl Session {
             } else if ui.button("New secret").on_hover_text("Ctrl+N").clicked() {
                 self.new_secret(id);
             }
-        } else {
+        } else if self.vault.boxes.is_empty() {
             ui.heading("No box yet");
-            ui.label("Create a box for your passwords, wallets or notes.");
+            ui.label("Create a box for your passwords, wallets or notes, or import them.");
+            return;
+        } else {
+            ui.heading("Choose a box");
+            ui.label("Pick a box on the left to see its secrets.");
             return;
         }
         ui.separator();
