@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
+use keepass::config::DatabaseVersion;
 use keepass::db::{EntryRef, GroupRef};
 use keepass::error::{CryptographyError, DatabaseKeyError, DatabaseOpenError};
 use keepass::{Database, DatabaseKey};
@@ -59,7 +60,10 @@ pub fn read(
         )));
     }
     let key = database_key(password, key_file)?;
-    let database = open(&bytes, key)?;
+    let database = open(&bytes, key.clone())?;
+    if matches!(database.config.version, DatabaseVersion::KDB3(_)) {
+        check_kdbx3_header_hash(&bytes, key)?;
+    }
     Ok(convert(&database))
 }
 
@@ -98,10 +102,9 @@ fn database_key(
 /// Decrypts and parses, turning a panic inside the crate on odd input into
 /// [`ImportError::Damaged`].
 fn open(bytes: &[u8], key: DatabaseKey) -> Result<Database, ImportError> {
-    let kdbx3 = bytes.get(10..12) == Some(&[3, 0][..]);
     match catch_unwind(AssertUnwindSafe(|| Database::parse(bytes, key))) {
         Ok(Ok(database)) => Ok(database),
-        Ok(Err(error)) => Err(open_error(&error, kdbx3)),
+        Ok(Err(error)) => Err(open_error(&error, kdbx3_payload_whole(bytes))),
         Err(_) => {
             log::warn!("the keepass crate panicked on a database; reported as damaged");
             Err(damaged())
@@ -114,16 +117,19 @@ fn damaged() -> ImportError {
 }
 
 /// Sorts the crate's errors into our kinds. A KDBX 3 file has no check of
-/// the key before its payload, so a payload that does not decrypt to valid
-/// padding there means a wrong key, as `KeePassXC` also assumes.
-fn open_error(error: &DatabaseOpenError, kdbx3: bool) -> ImportError {
+/// the key before its payload, so a whole payload (whole cipher blocks) that
+/// does not decrypt to valid padding means a wrong key, as `KeePassXC` also
+/// assumes; a cut-off one is damaged.
+fn open_error(error: &DatabaseOpenError, kdbx3_payload_whole: bool) -> ImportError {
     log::debug!("KeePass database not opened: {error}");
     match error {
         DatabaseOpenError::Key(DatabaseKeyError::EmptyKey) => ImportError::WrongKey(
             "a password or a key file is needed to open a KeePass database".into(),
         ),
         DatabaseOpenError::Key(_) => ImportError::WrongKey(WRONG_KEY.into()),
-        DatabaseOpenError::Cryptography(CryptographyError::InvalidPadding(_)) if kdbx3 => {
+        DatabaseOpenError::Cryptography(CryptographyError::InvalidPadding(_))
+            if kdbx3_payload_whole =>
+        {
             ImportError::WrongKey(WRONG_KEY.into())
         }
         DatabaseOpenError::UnsupportedVersion | DatabaseOpenError::VersionParse(_) => {
@@ -133,6 +139,72 @@ fn open_error(error: &DatabaseOpenError, kdbx3: bool) -> ImportError {
         }
         _ => damaged(),
     }
+}
+
+/// The length of a KDBX 3 outer header: the 12-byte signature and version,
+/// then fields of a 1-byte type and a 2-byte little-endian length up to
+/// the end-of-header field (type 0). `None` when it is cut off or not KDBX 3.
+fn kdbx3_header_len(bytes: &[u8]) -> Option<usize> {
+    if bytes.get(10..12) != Some(&[3, 0][..]) {
+        return None;
+    }
+    let mut pos = 12;
+    loop {
+        let kind = *bytes.get(pos)?;
+        let len = bytes.get(pos + 1..pos + 3)?;
+        pos += 3 + usize::from(u16::from_le_bytes([len[0], len[1]]));
+        if kind == 0 {
+            return (pos <= bytes.len()).then_some(pos);
+        }
+    }
+}
+
+/// Whether a KDBX 3 payload is whole cipher blocks (16 bytes), as every
+/// KDBX 3 cipher writes it.
+fn kdbx3_payload_whole(bytes: &[u8]) -> bool {
+    kdbx3_header_len(bytes).is_some_and(|header| (bytes.len() - header) % 16 == 0)
+}
+
+/// KDBX 3.1 protects its outer header (cipher, seeds, the key of the
+/// protected values) only by a SHA-256 of it inside the encrypted XML
+/// (`Meta/HeaderHash`), which the `keepass` crate does not compare; a
+/// tampered header would otherwise open with garbled protected values.
+/// This decrypts a second time (one more KDF run) to compare it. Files
+/// without a `HeaderHash` (KeePass before 2.20) pass.
+fn check_kdbx3_header_hash(bytes: &[u8], key: DatabaseKey) -> Result<(), ImportError> {
+    use sha2::Digest as _;
+
+    let header_len = kdbx3_header_len(bytes).ok_or_else(damaged)?;
+    let header = bytes.get(..header_len).ok_or_else(damaged)?;
+    let xml = match catch_unwind(AssertUnwindSafe(|| Database::get_xml(&mut &bytes[..], key))) {
+        Ok(Ok(xml)) => Zeroizing::new(xml),
+        Ok(Err(error)) => return Err(open_error(&error, true)),
+        Err(_) => return Err(damaged()),
+    };
+    let Some(stored) = header_hash_in(&xml) else {
+        return Ok(());
+    };
+    let actual = data_encoding::BASE64.encode(&sha2::Sha256::digest(header));
+    if stored.trim() == actual {
+        Ok(())
+    } else {
+        Err(ImportError::Damaged(
+            "the KeePass database's header does not match its contents; the file was damaged \
+             or changed"
+                .into(),
+        ))
+    }
+}
+
+/// The text of the first `<HeaderHash>` element (it sits in `Meta`, before
+/// any entry).
+fn header_hash_in(xml: &[u8]) -> Option<&str> {
+    const OPEN: &[u8] = b"<HeaderHash>";
+    const CLOSE: &[u8] = b"</HeaderHash>";
+    let start = xml.windows(OPEN.len()).position(|w| w == OPEN)? + OPEN.len();
+    let rest = xml.get(start..)?;
+    let end = rest.windows(CLOSE.len()).position(|w| w == CLOSE)?;
+    std::str::from_utf8(rest.get(..end)?).ok()
 }
 
 /// Everything one conversion needs to count for its notes.
