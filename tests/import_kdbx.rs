@@ -33,7 +33,11 @@ fn opening_files(expected: &[Value]) -> Vec<&Value> {
     expected
         .iter()
         .filter(|f| f["contents"]["entries"].is_u64())
-        .filter(|f| text(f, "file").ends_with(".kdbx"))
+        .filter(|f| {
+            Path::new(text(f, "file"))
+                .extension()
+                .is_some_and(|e| e == "kdbx")
+        })
         .collect()
 }
 
@@ -70,8 +74,10 @@ fn box_name(group: &str, root: &str) -> String {
 fn find<'a>(imported: &'a Imported, box_name: &str, title: &str) -> &'a ImportedSecret {
     secrets(imported)
         .find(|(b, s)| b.name == box_name && s.content.get("issuer") == title)
-        .map(|(_, s)| s)
-        .unwrap_or_else(|| panic!("no entry {title:?} in box {box_name:?}"))
+        .map_or_else(
+            || panic!("no entry {title:?} in box {box_name:?}"),
+            |(_, s)| s,
+        )
 }
 
 fn check_entry(imported: &Imported, entry: &Value, root: &str, file: &str) {
@@ -367,11 +373,9 @@ fn content(fields: &[(&str, &str)]) -> SecretContent {
     content
 }
 
-/// A vault with a secret of every box kind, custom fields (one hidden), a
-/// financial secret with two cards, multi-line notes, unicode and a file.
-fn export_vault() -> Vault {
-    let mut vault = Vault::new();
-    let mut samples = vec![
+/// One secret of each box kind, in its own box.
+fn sample_contents() -> Vec<(BoxKind, &'static str, SecretContent)> {
+    vec![
         (
             BoxKind::Passwords,
             "Logins",
@@ -458,7 +462,14 @@ fn export_vault() -> Vault {
             "Misc",
             content(&[("name", "Custom thing"), ("secret", "shh")]),
         ),
-    ];
+    ]
+}
+
+/// A vault with a secret of every box kind, custom fields (one hidden), a
+/// financial secret with two cards, multi-line notes, unicode and a file.
+fn export_vault() -> Vault {
+    let mut vault = Vault::new();
+    let mut samples = sample_contents();
     let cards = vec![
         ListItem::from([
             ("number".into(), SecretText::from("4111 1111 1111 1111")),

@@ -64,7 +64,7 @@ fn build(vault: &Vault) -> Result<Database, ExportError> {
     let mut database = Database::with_config(config()?);
     database.meta.database_name = Some(ROOT_GROUP.to_owned());
     database.meta.generator = Some("Qvault".to_owned());
-    database.root_mut().name = ROOT_GROUP.to_owned();
+    ROOT_GROUP.clone_into(&mut database.root_mut().name);
 
     let mut groups = GroupTree::new(database.root().id());
     for vault_box in &vault.boxes {
@@ -123,13 +123,12 @@ impl GroupTree {
                 so_far.push('/');
             }
             so_far.push_str(part);
-            parent = match self.by_path.get(&so_far) {
-                Some(&id) => id,
-                None => {
-                    let id = add_group(database, parent, part)?;
-                    self.by_path.insert(so_far.clone(), id);
-                    id
-                }
+            parent = if let Some(&id) = self.by_path.get(&so_far) {
+                id
+            } else {
+                let id = add_group(database, parent, part)?;
+                self.by_path.insert(so_far.clone(), id);
+                id
             };
         }
         Ok(parent)
@@ -166,7 +165,7 @@ fn add_group(database: &mut Database, parent: GroupId, name: &str) -> Result<Gro
         .group_mut(parent)
         .ok_or_else(|| ExportError::Build("a group vanished while building the export".into()))?;
     let mut group = parent.add_group();
-    group.name = name.to_owned();
+    name.clone_into(&mut group.name);
     Ok(group.id())
 }
 

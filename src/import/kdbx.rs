@@ -1,11 +1,11 @@
-//! KeePass databases (KDBX 3.1 and 4, and KeePass 1 `.kdb`), opened and
+//! `KeePass` databases (KDBX 3.1 and 4, and `KeePass` 1 `.kdb`), opened and
 //! decrypted by the `keepass` crate and turned into boxes of passwords.
 //!
 //! Mapping, as the README's import section describes it:
 //! - every group becomes a `passwords` box named by its path below the root
 //!   group (`Homebanking/Subgroup`), empty groups too, so the user's
 //!   structure survives; entries directly in the root go to a box named
-//!   after the root group ("KeePass" when it has no name);
+//!   after the root group (`KeePass` when it has no name);
 //! - Title, `UserName`, Password, URL and Notes fill issuer, username,
 //!   password, link and notes; `otp` fills totp, and so do `KeePassXC`'s
 //!   legacy `TOTP Seed` / `TOTP Settings` pair and `KeePass`' own
@@ -162,7 +162,7 @@ fn kdbx3_header_len(bytes: &[u8]) -> Option<usize> {
 /// Whether a KDBX 3 payload is whole cipher blocks (16 bytes), as every
 /// KDBX 3 cipher writes it.
 fn kdbx3_payload_whole(bytes: &[u8]) -> bool {
-    kdbx3_header_len(bytes).is_some_and(|header| (bytes.len() - header) % 16 == 0)
+    kdbx3_header_len(bytes).is_some_and(|header| (bytes.len() - header).is_multiple_of(16))
 }
 
 /// KDBX 3.1 protects its outer header (cipher, seeds, the key of the
@@ -170,7 +170,7 @@ fn kdbx3_payload_whole(bytes: &[u8]) -> bool {
 /// (`Meta/HeaderHash`), which the `keepass` crate does not compare; a
 /// tampered header would otherwise open with garbled protected values.
 /// This decrypts a second time (one more KDF run) to compare it. Files
-/// without a `HeaderHash` (KeePass before 2.20) pass.
+/// without a `HeaderHash` (`KeePass` before 2.20) pass.
 fn check_kdbx3_header_hash(bytes: &[u8], key: DatabaseKey) -> Result<(), ImportError> {
     use sha2::Digest as _;
 
