@@ -4,7 +4,5 @@ use super::{ImportError, Imported};
 
 /// Reads a CSV export whose header names a known password manager.
 pub fn read(_bytes: &[u8]) -> Result<Imported, ImportError> {
-    Err(ImportError::Unrecognised(
-        "CSV files are not supported yet".into(),
-    ))
+    Err(ImportError::Unrecognised("CSV files are not supported yet".into()))
 }
