@@ -1,4 +1,4 @@
-//! Taking everything out: a KDBX 4 file that KeePassXC opens, and a CSV in
+//! Taking everything out: a KDBX 4 file that `KeePassXC` opens, and a CSV in
 //! Bitwarden's layout (unencrypted). Both are written 0600 through a temp
 //! file and a rename ([`crate::store::write_private_file`]).
 
