@@ -60,7 +60,7 @@ fn imported(header: &Header, text: &str) -> Result<Imported, ImportError> {
         .collect();
     let source = match &header.version {
         Some(version) => format!("Qvault {version} file"),
-        None => "Qvault file (before 0.2)".to_owned(),
+        None => "Qvault file (no version)".to_owned(),
     };
     Ok(Imported {
         source,

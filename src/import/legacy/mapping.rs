@@ -34,7 +34,7 @@ pub fn imported_box(legacy: LegacyBox, notes: &mut Vec<String>) -> ImportedBox {
         .collect();
     if derived > 0 {
         notes.push(format!(
-            "{derived} stored xpub values in \"{}\" were left out: Qvault derives them from the seed",
+            "left out {derived} stored xpubs in \"{}\": Qvault derives them from the seed",
             legacy.name
         ));
     }
@@ -182,7 +182,9 @@ fn humanise(key: &str) -> String {
         if index == 0 {
             name.extend(c.to_uppercase());
         } else if c.is_uppercase() {
-            name.push(' ');
+            if !name.ends_with(' ') {
+                name.push(' ');
+            }
             name.extend(c.to_lowercase());
         } else {
             name.push(c);
@@ -204,6 +206,7 @@ mod tests {
     fn custom_field_names_read_as_words_and_secret_ones_are_hidden() {
         assert_eq!(humanise("walletPassword"), "Wallet password");
         assert_eq!(humanise("Password"), "Password");
+        assert_eq!(humanise("Favourite Colour"), "Favourite colour");
         assert!(looks_secret("Wallet password"));
         assert!(!looks_secret("Favourite colour"));
     }
