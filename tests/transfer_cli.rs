@@ -259,3 +259,30 @@ fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt as _;
     fs::metadata(path).expect("metadata").permissions().mode() & 0o777
 }
+
+#[test]
+fn a_legacy_file_with_a_qr_key_imports_with_the_key_as_an_image_and_not_without_it() {
+    let vault = new_vault();
+    let hash = sha256(&vault.path);
+    let legacy = testdata("qvault-legacy/legacy-qr-0.3.1.qvault");
+    let secrets = lines(&[PASSWORD, "Correct-Horse-9!"]);
+
+    let without = with_vault(&vault.path, &["import", arg(&legacy)], &secrets);
+    assert_eq!(without.code, 2, "{}", without.stderr);
+    assert!(without.stderr.contains("QR key"), "{}", without.stderr);
+    assert_eq!(sha256(&vault.path), hash);
+
+    // The QR key as the original app printed it: a QR code image.
+    let png = qvault::qr::QrGrid::encode("6EBXUh4kjFN1NEk5/TNlsvWumiyUJmOUTCR9a7yWHu4=")
+        .and_then(|grid| grid.to_png())
+        .expect("a PNG");
+    let key_image = vault.dir.path().join("qr-key.png");
+    fs::write(&key_image, png.as_slice()).expect("write the image");
+    let with = with_vault(
+        &vault.path,
+        &["import", arg(&legacy), "--qr-key-file", arg(&key_image)],
+        &secrets,
+    );
+    assert_eq!(with.code, 0, "{}", with.stderr);
+    assert!(open(&vault.path).find_by_title("Locker code").is_some());
+}
