@@ -42,6 +42,8 @@ pub enum SyncError {
     NothingToDownload,
     #[error("other devices kept uploading; try again in a moment")]
     KeptChanging,
+    #[error("failed to derive the sync key: {0}")]
+    AuthKey(#[from] crate::crypto::CryptoError),
     #[error("failed to encrypt the vault for upload: {0}")]
     Seal(#[from] store::SealError),
     #[error("failed to write {path}: {source}")]
@@ -179,6 +181,7 @@ fn merge_and_upload(
     };
     let header_changed = keys.header() != opened.keys.header();
     let saved_locally = header_changed || differs(&merged, &opened.vault);
+    let remote_changes = differs(&merged, &remote);
     if saved_locally {
         opened.fingerprint = store::save(path, &keys, &merged, Some(opened.fingerprint))?;
         opened.vault = merged;
@@ -192,7 +195,7 @@ fn merge_and_upload(
         uploaded: false,
         saved_locally,
     };
-    if differs(&opened.vault, &remote) {
+    if remote_changes || remote_keys_differ(&opened.keys, bytes) {
         let upload = opened.keys.seal(&opened.vault)?;
         outcome.revision = client.put_vault(&upload, revision)?;
         outcome.uploaded = true;
@@ -232,36 +235,51 @@ fn remote_error(err: FormatError) -> SyncError {
     }
 }
 
-/// Whether two vaults differ in anything the file keeps.
-fn differs(a: &Vault, b: &Vault) -> bool {
+/// Whether the merged vault `merged` holds anything `side` lacks. The side
+/// is put in the merge's order first, so that order alone is no change.
+fn differs(merged: &Vault, side: &Vault) -> bool {
+    let (side, _) = merge(side, side);
     let json = |v: &Vault| Zeroizing::new(serde_json::to_vec(v).unwrap_or_default());
-    json(a) != json(b)
+    json(merged) != json(&side)
 }
 
-/// Downloads the account's vault into a new file at `path`, only once it
-/// opened with `password`. Refuses to replace an existing file.
-pub fn download_new(
-    path: &Path,
-    password: &Password,
-    client: &Client,
-    email: &str,
-) -> Result<(Opened, u64), SyncError> {
+/// Whether the server's file has another header than the keys we save with.
+fn remote_keys_differ(keys: &VaultKeys, bytes: &[u8]) -> bool {
+    format::parse(bytes).map_or(true, |sealed| sealed.header != *keys.header())
+}
+
+/// The account's vault as downloaded and opened, not yet written anywhere.
+#[derive(Debug)]
+pub struct Download {
+    bytes: Vec<u8>,
+    pub vault: Vault,
+    keys: VaultKeys,
+    pub revision: u64,
+}
+
+/// Downloads the account's vault and opens it with `password`; writes
+/// nothing, so a wrong password or a damaged copy leaves no file behind.
+pub fn download(client: &Client, password: &Password) -> Result<Download, SyncError> {
     let (bytes, revision) = client.get_vault()?.ok_or(SyncError::NothingToDownload)?;
     let (vault, keys) = open_download(&bytes, password)?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::Write {
-            path: path.to_owned(),
-            source,
-        })?;
-    }
-    let fingerprint = store::save_sealed(path, &keys, &bytes, None, None)?;
-    remember(path, client, email, revision)?;
-    Ok((
-        Opened {
-            vault,
-            keys,
-            fingerprint,
-        },
+    Ok(Download {
+        bytes,
+        vault,
+        keys,
         revision,
-    ))
+    })
+}
+
+impl Download {
+    /// Writes the downloaded file, byte for byte, to a new file at `path`
+    /// (never over an existing one) and remembers the revision.
+    pub fn save(self, path: &Path, client: &Client, email: &str) -> Result<Opened, SyncError> {
+        let fingerprint = store::save_sealed(path, &self.keys, &self.bytes, None, None)?;
+        remember(path, client, email, self.revision)?;
+        Ok(Opened {
+            vault: self.vault,
+            keys: self.keys,
+            fingerprint,
+        })
+    }
 }
