@@ -131,7 +131,7 @@ pub enum Command {
     /// vault file does not exist yet, download the account's vault into it.
     /// Reads the master password once.
     Sync {
-        /// The server's address, e.g. https://sync.example.org.
+        /// The server's address, e.g. `https://sync.example.org`.
         #[arg(long, value_name = "URL")]
         server: String,
         /// The account's email.

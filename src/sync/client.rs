@@ -113,7 +113,7 @@ impl Client {
     /// Creates an account and logs in to it.
     pub fn register(&mut self, email: &str, key: &AuthKey) -> Result<(), ClientError> {
         let body = credentials(email, key);
-        let mut answer = self.send_json(self.agent.post(self.url(wire::REGISTER)), &body)?;
+        let mut answer = send_json_body(self.agent.post(self.url(wire::REGISTER)), &body)?;
         match answer.status() {
             StatusCode::CREATED | StatusCode::OK => self.keep_session(answer.body_mut()),
             StatusCode::CONFLICT => Err(ClientError::EmailTaken),
@@ -124,7 +124,7 @@ impl Client {
     /// Logs in; a wrong email or password is [`ClientError::Unauthorized`].
     pub fn login(&mut self, email: &str, key: &AuthKey) -> Result<(), ClientError> {
         let body = credentials(email, key);
-        let mut answer = self.send_json(self.agent.post(self.url(wire::LOGIN)), &body)?;
+        let mut answer = send_json_body(self.agent.post(self.url(wire::LOGIN)), &body)?;
         match answer.status() {
             StatusCode::OK => self.keep_session(answer.body_mut()),
             _ => Err(error_of(answer)),
@@ -213,14 +213,6 @@ impl Client {
 
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
-    }
-
-    fn send_json<T: serde::Serialize>(
-        &self,
-        request: ureq::RequestBuilder<ureq::typestate::WithBody>,
-        body: &T,
-    ) -> Result<ureq::http::Response<Body>, ClientError> {
-        send_json_body(request, body)
     }
 
     fn bearer(&self) -> Result<Zeroizing<String>, ClientError> {

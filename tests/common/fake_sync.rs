@@ -22,10 +22,13 @@ pub enum Canned {
     CloseMidBody,
 }
 
+/// An account's auth key (base64) and its vault file with its revision.
+type Account = (String, Option<(Vec<u8>, u64)>);
+
 #[derive(Default)]
 struct State {
-    /// email -> (auth key, vault and revision)
-    accounts: HashMap<String, (String, Option<(Vec<u8>, u64)>)>,
+    /// By email.
+    accounts: HashMap<String, Account>,
     tokens: HashMap<String, String>,
     script: VecDeque<(&'static str, &'static str, Canned)>,
     log: Vec<String>,
@@ -157,7 +160,10 @@ fn respond(status: u16, headers: &[(&str, String)], body: &[u8]) -> Vec<u8> {
         body.len()
     );
     for (name, value) in headers {
-        out.push_str(&format!("{name}: {value}\r\n"));
+        out.push_str(name);
+        out.push_str(": ");
+        out.push_str(value);
+        out.push_str("\r\n");
     }
     out.push_str("\r\n");
     let mut out = out.into_bytes();
