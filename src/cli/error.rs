@@ -72,6 +72,10 @@ pub enum CliError {
     Wallet(#[from] WalletError),
     #[error("{0}")]
     WatchOnly(#[from] WatchOnlyError),
+    #[error("{0}{hint}", hint = sync_hint(.0))]
+    Sync(#[from] crate::sync::SyncError),
+    #[error("there is no vault at {0} to register; create one with `qvault create` first")]
+    NoVaultToRegister(String),
     #[error("failed to build the payment URI: {0}")]
     PaymentUri(#[from] Bip21Error),
 }
@@ -84,6 +88,7 @@ impl CliError {
             Self::Store(err) => err.exit_code(),
             Self::BadRecoveryCode(_) => 2,
             Self::Import(err) => err.exit_code(),
+            Self::Sync(err) => err.exit_code(),
             _ => 1,
         }
     }
@@ -97,6 +102,16 @@ fn store_hint(err: &StoreError) -> &'static str {
         } => "; try again, or set a new one with `qvault passwd --recovery`",
         StoreError::NotFound(_) => "; create one with `qvault create` or pass --vault PATH",
         StoreError::InUse => "; close it and try again",
+        _ => "",
+    }
+}
+
+fn sync_hint(err: &crate::sync::SyncError) -> &'static str {
+    use crate::sync::{ClientError, SyncError};
+    match err {
+        SyncError::Client(ClientError::Unauthorized) => {
+            "; check both, or give --register to create a new account"
+        }
         _ => "",
     }
 }

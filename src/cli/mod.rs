@@ -1,5 +1,5 @@
 //! The command line: `create`, `ls`, `show`, `add`, `passwd`, `totp`, `health`, `import`,
-//! `export` and `wallet`
+//! `export`, `sync` and `wallet`
 //! (DESIGN.md "Command line"). Exit codes: 0 ok, 1 other error, 2 wrong password or
 //! recovery code, 3 damaged or unreadable file.
 //!
@@ -12,6 +12,7 @@ mod error;
 mod fields;
 mod input;
 mod render;
+mod sync;
 mod transfer;
 mod wallet;
 
@@ -126,6 +127,24 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Sync the vault with a qvault-server: download, merge, upload. When the
+    /// vault file does not exist yet, download the account's vault into it.
+    /// Reads the master password once.
+    Sync {
+        /// The server's address, e.g. `https://sync.example.org`.
+        #[arg(long, value_name = "URL")]
+        server: String,
+        /// The account's email.
+        #[arg(long, value_name = "E")]
+        email: String,
+        /// Create the account (with this vault's password) and upload the vault.
+        #[arg(long)]
+        register: bool,
+        /// Allow plain http:// to another computer (the vault stays encrypted,
+        /// but the session token does not).
+        #[arg(long)]
+        allow_http: bool,
+    },
     /// BIP39 seed phrases, account keys, descriptors and addresses (no vault needed).
     Wallet {
         #[command(subcommand)]
@@ -211,6 +230,21 @@ fn run_vault_command(
             file,
             force,
         } => transfer::export(&path, &mut prompter, format, &file, force),
+        Command::Sync {
+            server,
+            email,
+            register,
+            allow_http,
+        } => sync::sync(
+            &path,
+            &mut prompter,
+            &sync::SyncArgs {
+                server,
+                email,
+                register,
+                allow_http,
+            },
+        ),
         Command::Wallet { command } => wallet::run(command),
     }
 }

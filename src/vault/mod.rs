@@ -3,6 +3,7 @@
 
 pub mod health;
 mod keys;
+pub mod merge;
 pub mod search;
 pub mod templates;
 pub mod text;
@@ -524,6 +525,11 @@ impl Vault {
             return Err(VaultError::NoSuchAttachment);
         }
         secret.updated_ms = now_ms().max(secret.updated_ms + 1);
+        // So that a merge with a copy that still has it does not bring it back.
+        self.tombstones.push(Tombstone {
+            id: attachment_id,
+            deleted_ms: now_ms(),
+        });
         Ok(())
     }
 

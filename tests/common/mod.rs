@@ -4,6 +4,7 @@
 #![allow(dead_code, reason = "each test file uses a different part")]
 
 pub mod cli;
+pub mod fake_sync;
 pub mod ui;
 
 use std::collections::BTreeSet;

@@ -1,0 +1,137 @@
+//! `qvault sync` against the real qvault-server binary, started on a free
+//! port of 127.0.0.1 with its data in a temporary folder. Built only with
+//! the `server` feature, which brings the server in.
+
+#![cfg(feature = "server")]
+
+mod common;
+
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::cli::{lines, qvault, with_vault};
+use common::{PASSWORD, new_vault};
+use qvault::crypto::Password;
+use qvault::store::{self, Credential};
+
+const EMAIL: &str = "ann@example.org";
+
+/// A running qvault-server, stopped when dropped.
+struct Server {
+    child: Child,
+    url: String,
+    _data: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server() -> Server {
+    let data = tempfile::tempdir().expect("data dir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    // `option_env!` so that this file compiles (under --all-features) before
+    // the server branch adds the binary; with it, the path is always set.
+    let Some(binary) = option_env!("CARGO_BIN_EXE_qvault-server") else {
+        panic!("the server feature builds the qvault-server binary");
+    };
+    let child = Command::new(binary)
+        .arg("--data")
+        .arg(data.path())
+        .arg("--listen")
+        .arg(&listen)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start qvault-server");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(&listen).is_err() {
+        assert!(Instant::now() < deadline, "qvault-server did not start");
+        thread::sleep(Duration::from_millis(50));
+    }
+    Server {
+        child,
+        url: format!("http://{listen}"),
+        _data: data,
+    }
+}
+
+fn sync_args<'a>(server: &'a Server, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["sync", "--server", &server.url, "--email", EMAIL];
+    args.extend_from_slice(extra);
+    args
+}
+
+fn titles(path: &Path) -> Vec<String> {
+    let opened =
+        store::unlock(path, &Credential::Password(Password::new(PASSWORD))).expect("unlock");
+    let mut titles: Vec<String> = opened
+        .vault
+        .boxes
+        .iter()
+        .flat_map(|b| b.secrets.iter().map(|s| s.title(b.kind).to_owned()))
+        .collect();
+    titles.sort();
+    titles
+}
+
+#[test]
+fn register_upload_download_and_merge_against_the_real_server() {
+    let server = start_server();
+    let a = new_vault();
+    let run = with_vault(
+        &a.path,
+        &sync_args(&server, &["--register"]),
+        &lines(&[PASSWORD]),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("2 sent; revision 1"), "{}", run.stdout);
+
+    let home = tempfile::tempdir().expect("home");
+    let b = home.path().join("b.qvault");
+    let run = with_vault(&b, &sync_args(&server, &[]), &lines(&[PASSWORD]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(titles(&b), titles(&a.path));
+
+    let add = ["add", "Notes", "--type", "notes", "--field", "name=from b"];
+    assert_eq!(with_vault(&b, &add, &lines(&[PASSWORD])).code, 0);
+    assert_eq!(
+        with_vault(&b, &sync_args(&server, &[]), &lines(&[PASSWORD])).code,
+        0
+    );
+    let run = with_vault(&a.path, &sync_args(&server, &[]), &lines(&[PASSWORD]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("1 from the server"), "{}", run.stdout);
+    assert_eq!(titles(&b), titles(&a.path));
+}
+
+#[test]
+fn a_wrong_password_against_the_real_server_exits_2_and_writes_nothing() {
+    let server = start_server();
+    let a = new_vault();
+    let run = with_vault(
+        &a.path,
+        &sync_args(&server, &["--register"]),
+        &lines(&[PASSWORD]),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let home = tempfile::tempdir().expect("home");
+    let target = home.path().join("new.qvault");
+    let target_arg = target.to_str().expect("utf-8");
+    let mut args = sync_args(&server, &[]);
+    args.extend(["--vault", target_arg]);
+    let run = qvault(home.path(), &args, &lines(&["wrong password"]));
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(!target.exists());
+}
