@@ -74,6 +74,8 @@ pub enum CliError {
     WatchOnly(#[from] WatchOnlyError),
     #[error("failed to build the payment URI: {0}")]
     PaymentUri(#[from] Bip21Error),
+    #[error("{0}")]
+    Update(#[from] crate::update::UpdateError),
 }
 
 impl CliError {
