@@ -215,6 +215,11 @@ impl QvaultApp {
         self
     }
 
+    /// The current settings (as the settings file will hold them).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
     /// Whether a vault is open (unlocked).
     pub fn is_unlocked(&self) -> bool {
         matches!(self.screen, Screen::Vault(_))
