@@ -69,7 +69,10 @@ fn sign(key: &SigningKey, archive: &Path) -> Result<()> {
     let keys = std::slice::from_ref(key);
     if name.ends_with(".tar.gz") {
         zipsign_api::sign::copy_and_sign_tar(&mut input, &mut output, keys, Some(name.as_bytes()))?;
-    } else if name.ends_with(".zip") {
+    } else if archive
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+    {
         zipsign_api::sign::copy_and_sign_zip(&mut input, &mut output, keys, Some(name.as_bytes()))?;
     } else {
         bail!("{name}: only .tar.gz and .zip archives can carry a signature");

@@ -43,7 +43,7 @@ fn serve(files: HashMap<String, Vec<u8>>, stall: bool) -> Server {
 
 fn answer(mut stream: TcpStream, files: &HashMap<String, Vec<u8>>, stall: bool) {
     if stall {
-        std::thread::sleep(Duration::from_secs(60));
+        std::thread::sleep(Duration::from_mins(1));
         return;
     }
     let mut request = Vec::new();

@@ -28,7 +28,7 @@ pub const DEFAULT_MANIFEST_URL: &str = match option_env!("QVAULT_MANIFEST_URL") 
 /// How long reading the manifest may take, all in.
 pub const CHECK_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long downloading an archive may take, all in.
-pub const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(300);
+pub const DOWNLOAD_TIMEOUT: Duration = Duration::from_mins(5);
 /// The largest archive we download (the binary is at most 12 MB).
 pub const MAX_ARCHIVE_BYTES: u64 = 64 * 1024 * 1024;
 
