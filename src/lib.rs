@@ -12,5 +12,6 @@ pub mod settings;
 pub mod store;
 pub mod sync;
 pub mod ui;
+pub mod update;
 pub mod vault;
 pub mod wallet;

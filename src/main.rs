@@ -10,7 +10,13 @@ fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let cli = Cli::parse();
     match cli.command {
-        None => match qvault::ui::run(cli.vault) {
+        None => match qvault::ui::run(
+            cli.vault,
+            qvault::ui::LaunchCheck {
+                enabled: !cli.no_update_check,
+                manifest_url: cli.manifest_url,
+            },
+        ) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("qvault: failed to open the window: {e}");
@@ -18,7 +24,8 @@ fn main() -> ExitCode {
             }
         },
         Some(command) => {
-            let code = qvault::cli::run(command, cli.vault, cli.password_stdin);
+            let code =
+                qvault::cli::run_with(command, cli.vault, cli.password_stdin, cli.manifest_url);
             ExitCode::from(u8::try_from(code).unwrap_or(1))
         }
     }

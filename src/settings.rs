@@ -28,6 +28,14 @@ pub struct Settings {
     pub theme: Theme,
     /// The vault opened last, offered at start.
     pub last_vault: Option<PathBuf>,
+    /// Offline mode: Qvault opens no network connection on its own.
+    pub offline: bool,
+    /// Look for a newer release once per launch (never in offline mode).
+    pub check_for_updates: bool,
+    /// The release manifest to read instead of the built-in one.
+    pub update_manifest_url: Option<String>,
+    /// A release the user chose to skip: its banner is not shown again.
+    pub skipped_version: Option<String>,
 }
 
 impl Default for Settings {
@@ -37,6 +45,10 @@ impl Default for Settings {
             clear_clipboard_after_secs: 30,
             theme: Theme::System,
             last_vault: None,
+            offline: false,
+            check_for_updates: true,
+            update_manifest_url: None,
+            skipped_version: None,
         }
     }
 }

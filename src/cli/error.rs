@@ -78,6 +78,8 @@ pub enum CliError {
     NoVaultToRegister(String),
     #[error("failed to build the payment URI: {0}")]
     PaymentUri(#[from] Bip21Error),
+    #[error("{0}")]
+    Update(#[from] crate::update::UpdateError),
 }
 
 impl CliError {

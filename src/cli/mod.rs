@@ -1,5 +1,5 @@
 //! The command line: `create`, `ls`, `show`, `add`, `passwd`, `totp`, `health`, `import`,
-//! `export`, `sync` and `wallet`
+//! `export`, `sync`, `wallet` and `update`
 //! (DESIGN.md "Command line"). Exit codes: 0 ok, 1 other error, 2 wrong password or
 //! recovery code, 3 damaged or unreadable file.
 //!
@@ -14,6 +14,7 @@ mod input;
 mod render;
 mod sync;
 mod transfer;
+mod update;
 mod wallet;
 
 use std::path::PathBuf;
@@ -25,7 +26,7 @@ pub use wallet::WalletCommand;
 
 /// Qvault: a password manager for passwords and crypto keys.
 #[derive(Debug, Parser)]
-#[command(name = "qvault", version, about)]
+#[command(name = "qvault", version = crate::update::LONG_VERSION, about)]
 pub struct Cli {
     /// The vault file (default: the vault in the user's data folder).
     #[arg(long, global = true, value_name = "PATH")]
@@ -33,6 +34,12 @@ pub struct Cli {
     /// Read passwords from standard input, one per line, instead of the terminal.
     #[arg(long, global = true)]
     pub password_stdin: bool,
+    /// Do not look for a newer release at start.
+    #[arg(long)]
+    pub no_update_check: bool,
+    /// The release manifest to read (default: the settings', else the built-in one).
+    #[arg(long, global = true, value_name = "URL")]
+    pub manifest_url: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -150,6 +157,13 @@ pub enum Command {
         #[command(subcommand)]
         command: WalletCommand,
     },
+    /// Look for a newer release; without --check, also install it over this
+    /// executable (signature verified first).
+    Update {
+        /// Only report: `update available: X.Y.Z` or `up to date`.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 /// `--format` of `qvault import`.
@@ -170,10 +184,21 @@ pub enum ExportFormat {
 
 /// Runs a command; returns the process exit code.
 pub fn run(command: Command, vault: Option<PathBuf>, password_stdin: bool) -> i32 {
+    run_with(command, vault, password_stdin, None)
+}
+
+/// Runs a command with the release manifest URL given on the command line.
+pub fn run_with(
+    command: Command,
+    vault: Option<PathBuf>,
+    password_stdin: bool,
+    manifest_url: Option<String>,
+) -> i32 {
     // Wallet commands open no vault and read their own secrets, so they
     // must not hold standard input through a password prompter.
     let result = match command {
         Command::Wallet { command } => wallet::run(command),
+        Command::Update { check } => update::run(manifest_url, !check),
         command => run_vault_command(command, vault, password_stdin),
     };
     match result {
@@ -246,5 +271,7 @@ fn run_vault_command(
             },
         ),
         Command::Wallet { command } => wallet::run(command),
+        // Reached only through `run`, which has no --manifest-url.
+        Command::Update { check } => update::run(None, !check),
     }
 }

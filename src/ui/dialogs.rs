@@ -800,6 +800,7 @@ impl Dialogs {
             .show(ctx, |ui| {
                 let before = settings.clone();
                 preferences_ui(ui, settings);
+                super::update::preferences_ui(ui, settings);
                 if *settings != before {
                     commands.push(Command::PersistSettings);
                 }
@@ -825,6 +826,9 @@ impl Dialogs {
                     }
                     if ui.button("Export…").clicked() {
                         commands.push(Command::OpenExport);
+                    }
+                    if ui.button("About Qvault").clicked() {
+                        commands.push(Command::OpenAbout);
                     }
                 });
                 if let Some(message) = &dialog.message {

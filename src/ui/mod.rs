@@ -10,6 +10,7 @@ mod onboarding;
 mod session;
 mod text;
 mod transfer;
+mod update;
 mod vault_view;
 mod wallet;
 mod widgets;
@@ -25,14 +26,17 @@ pub use clipboard::SecureClipboard;
 use dialogs::Dialogs;
 use onboarding::{FirstRun, UnlockScreen};
 use session::Session;
+pub use update::LaunchCheck;
 use worker::{Job, Reply, Worker};
 
-/// Opens the window on `vault` (or on the vault used last, or the default).
-pub fn run(vault: Option<PathBuf>) -> Result<(), eframe::Error> {
+/// Opens the window on `vault` (or on the vault used last, or the default);
+/// `launch` says whether to look for a newer release after the first frame.
+pub fn run(vault: Option<PathBuf>, launch: LaunchCheck) -> Result<(), eframe::Error> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Qvault")
             .with_app_id("qvault")
+            .with_icon(update::window_icon())
             .with_inner_size([1100.0, 720.0])
             .with_min_inner_size([640.0, 420.0]),
         ..Default::default()
@@ -48,7 +52,8 @@ pub fn run(vault: Option<PathBuf>) -> Result<(), eframe::Error> {
                 settings_path,
                 vault,
             )
-            .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)?;
+            .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)?
+            .with_update_check(launch);
             Ok(Box::new(app))
         }),
     )
@@ -76,6 +81,7 @@ pub(crate) enum Command {
         show_text: bool,
     },
     OpenSettings,
+    OpenAbout,
     OpenGenerator {
         target: Option<dialogs::GeneratorTarget>,
     },
@@ -161,6 +167,7 @@ pub struct QvaultApp {
     /// Settings are written once they stop changing (a dragged value changes
     /// every frame).
     settings_changed_at: Option<Instant>,
+    update: update::UpdateUi,
 }
 
 impl QvaultApp {
@@ -196,7 +203,21 @@ impl QvaultApp {
             applied_theme: None,
             report_first_frame: std::env::var_os("QVAULT_BENCH_FIRST_FRAME").is_some(),
             settings_changed_at: None,
+            update: update::UpdateUi::new(LaunchCheck::default()),
         })
+    }
+
+    /// Looks for a newer release once the first frame is drawn (off unless
+    /// this is called with `launch.enabled`).
+    #[must_use]
+    pub fn with_update_check(mut self, launch: LaunchCheck) -> Self {
+        self.update = update::UpdateUi::new(launch);
+        self
+    }
+
+    /// The current settings (as the settings file will hold them).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
     }
 
     /// Whether a vault is open (unlocked).
@@ -217,9 +238,12 @@ impl QvaultApp {
         let ctx = ui.ctx().clone();
         self.apply_theme(&ctx);
         self.drain_worker(&ctx);
+        self.update.drain(&ctx, &self.settings);
         self.run_timers(&ctx);
         self.shortcuts(&ctx);
 
+        self.update
+            .banner_ui(ui, &mut self.settings, &mut self.commands);
         self.status_bar_ui(ui);
         match &mut self.screen {
             Screen::FirstRun(first_run) => first_run.ui(ui, &mut self.commands),
@@ -233,7 +257,9 @@ impl QvaultApp {
         self.dialogs
             .ui(&ctx, &mut self.settings, session, &mut self.commands);
         self.file_dialog_ui(&ctx);
+        self.update.about_ui(&ctx);
         self.apply_commands(&ctx);
+        self.update.start_after_first_frame(&ctx, &self.settings);
     }
 
     fn apply_theme(&mut self, ctx: &egui::Context) {
@@ -584,6 +610,7 @@ impl QvaultApp {
                 show_text,
             } => self.dialogs.show_qr(ctx, &label, &value, show_text),
             Command::OpenSettings => self.dialogs.open_settings(),
+            Command::OpenAbout => self.update.open_about(),
             Command::OpenGenerator { target } => self.dialogs.open_generator(target),
             Command::Send(job) => {
                 self.worker.send(job);
