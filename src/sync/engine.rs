@@ -98,7 +98,8 @@ pub fn read_state(vault_path: &Path) -> Option<SyncState> {
     serde_json::from_slice(&bytes).ok()
 }
 
-fn write_state(vault_path: &Path, state: &SyncState) -> Result<(), SyncError> {
+/// Writes the remembered state (0600); no secret is in it.
+pub fn write_state(vault_path: &Path, state: &SyncState) -> Result<(), SyncError> {
     let path = state_path(vault_path);
     let json = serde_json::to_vec_pretty(state).map_err(|e| SyncError::State {
         path: path.clone(),

@@ -820,6 +820,10 @@ impl Dialogs {
                 ui.separator();
                 dialog.recovery_ui(ui, session, commands);
                 ui.separator();
+                if super::sync::settings_ui(ui, session, &mut settings.offline, commands) {
+                    commands.push(Command::PersistSettings);
+                }
+                ui.separator();
                 ui.horizontal(|ui| {
                     if ui.button("Import…").clicked() {
                         commands.push(Command::OpenImport);

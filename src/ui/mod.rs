@@ -8,6 +8,7 @@ mod dialogs;
 mod history;
 mod onboarding;
 mod session;
+mod sync;
 mod text;
 mod transfer;
 mod update;
@@ -126,6 +127,8 @@ pub(crate) enum Command {
         csv: bool,
         password: Option<crate::crypto::Password>,
     },
+    /// Work for the sync thread (log in, sync now, log out, delete account).
+    Sync(sync::SyncJob),
     /// A value of this secret was copied: it is recently used.
     Used(uuid::Uuid, uuid::Uuid),
     Status(String),
@@ -158,6 +161,10 @@ pub struct QvaultApp {
     pub(crate) commands: Vec<Command>,
     pub(crate) status: Option<(String, Instant)>,
     worker: Worker,
+    sync: sync::SyncWorker,
+    /// The password of an unlock in flight, kept until it succeeds so that
+    /// a vault synced before can log in to its server again.
+    unlock_password: Option<crate::crypto::Password>,
     clipboard: SecureClipboard,
     file_dialog: FileDialog,
     file_purpose: Option<FilePurpose>,
@@ -180,6 +187,8 @@ impl QvaultApp {
     ) -> std::io::Result<Self> {
         let wake_ctx = ctx.clone();
         let worker = Worker::start(move || wake_ctx.request_repaint())?;
+        let wake_ctx = ctx.clone();
+        let sync = sync::SyncWorker::start(move || wake_ctx.request_repaint())?;
         let path = vault
             .or_else(|| settings.last_vault.clone().filter(|p| p.exists()))
             .unwrap_or_else(crate::paths::default_vault_path);
@@ -196,6 +205,8 @@ impl QvaultApp {
             commands: Vec::new(),
             status: None,
             worker,
+            sync,
+            unlock_password: None,
             clipboard: SecureClipboard::new(),
             file_dialog: FileDialog::new().title("Choose a vault file"),
             file_purpose: None,
@@ -238,6 +249,7 @@ impl QvaultApp {
         let ctx = ui.ctx().clone();
         self.apply_theme(&ctx);
         self.drain_worker(&ctx);
+        self.drain_sync();
         self.update.drain(&ctx, &self.settings);
         self.run_timers(&ctx);
         self.shortcuts(&ctx);
@@ -362,10 +374,109 @@ impl QvaultApp {
         match result {
             Ok(opened) => {
                 self.remember_vault(opened.path.clone());
+                // A vault synced before logs in again (the thread reads its
+                // NAME.sync.json; no network at all when offline).
+                if let Some(password) = self.unlock_password.take()
+                    && !self.settings.offline
+                {
+                    let path = opened.path.clone();
+                    self.sync.send(sync::SyncJob::Resume { path, password });
+                }
                 self.screen = Screen::Vault(Box::new(Session::new(opened)));
                 self.last_activity = Instant::now();
             }
-            Err(e) => unlock.failed(&e),
+            Err(e) => {
+                self.unlock_password = None;
+                unlock.failed(&e);
+            }
+        }
+    }
+
+    fn drain_sync(&mut self) {
+        while let Some(reply) = self.sync.try_recv() {
+            let Screen::Vault(session) = &mut self.screen else {
+                continue;
+            };
+            let view = &mut session.sync;
+            view.form.busy = false;
+            match reply {
+                sync::SyncReply::LoggedIn(Ok(account)) => {
+                    view.status = Some(format!("Logged in to {}", account.server));
+                    view.account = Some(account);
+                    view.form.password = crate::vault::SecretText::default();
+                    view.wanted = true;
+                }
+                sync::SyncReply::LoggedIn(Err(e)) => view.status = Some(format!("Sync: {e}")),
+                sync::SyncReply::Synced(Ok(synced)) => session.adopt_synced(*synced),
+                sync::SyncReply::Synced(Err(e)) => {
+                    view.in_flight = false;
+                    view.last_sync = Some(Instant::now());
+                    view.status = Some(format!("Sync failed: {e}"));
+                }
+                sync::SyncReply::LoggedOut => {
+                    view.account = None;
+                    view.status = Some("Logged out of the sync server".into());
+                }
+                sync::SyncReply::Deleted(result) => {
+                    view.status = Some(match result {
+                        Ok(()) => "The sync account and its copy of the vault were deleted".into(),
+                        Err(e) => format!("Not deleted: {e}"),
+                    });
+                    if view
+                        .status
+                        .as_deref()
+                        .is_some_and(|s| s.starts_with("The sync"))
+                    {
+                        view.account = None;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sends a job to the worker, keeping an unlock's password until the
+    /// answer (see `unlock_password`).
+    fn send_job(&mut self, job: Job) {
+        if let Job::Unlock {
+            credential: crate::store::Credential::Password(password),
+            ..
+        } = &job
+        {
+            self.unlock_password = Some(password.clone());
+        }
+        self.worker.send(job);
+    }
+
+    /// Starts a sync when one is due (wanted, or five minutes on) and the
+    /// vault is saved; never while offline.
+    fn sync_when_due(&mut self) {
+        let Screen::Vault(session) = &mut self.screen else {
+            return;
+        };
+        let view = &session.sync;
+        if self.settings.offline || view.account.is_none() || view.in_flight {
+            return;
+        }
+        let periodic = view
+            .last_sync
+            .is_none_or(|at| at.elapsed() >= sync::SYNC_EVERY);
+        // After a save, give the user a moment to go on typing first.
+        let settled = session
+            .saved_at
+            .and_then(|at| at.elapsed().ok())
+            .is_none_or(|age| age >= sync::SYNC_AFTER_SAVE);
+        if !((view.wanted && settled) || periodic) {
+            return;
+        }
+        if let Some((opened, generation)) = session.sync_snapshot() {
+            session.sync.wanted = false;
+            session.sync.in_flight = true;
+            session.sync.status = Some("Syncing…".into());
+            self.sync.send(sync::SyncJob::Sync {
+                path: session.path().to_owned(),
+                opened,
+                generation,
+            });
         }
     }
 
@@ -412,6 +523,7 @@ impl QvaultApp {
             }
             ctx.request_repaint_after(Duration::from_millis(500));
         }
+        self.sync_when_due();
         if self.clipboard.seconds_left().is_some() {
             ctx.request_repaint_after(Duration::from_millis(500));
         }
@@ -612,9 +724,8 @@ impl QvaultApp {
             Command::OpenSettings => self.dialogs.open_settings(),
             Command::OpenAbout => self.update.open_about(),
             Command::OpenGenerator { target } => self.dialogs.open_generator(target),
-            Command::Send(job) => {
-                self.worker.send(job);
-            }
+            Command::Send(job) => self.send_job(job),
+            Command::Sync(job) => self.sync.send(job),
             Command::SavePng(png) => self.pick_file(FilePurpose::SaveQrPng(png)),
             Command::PersistSettings => self.settings_changed_at = Some(Instant::now()),
             Command::OpenFile => self.pick_file(FilePurpose::OpenVault),
@@ -729,6 +840,8 @@ impl QvaultApp {
             self.worker.send(job);
         }
         self.screen = Screen::Unlock(Box::new(UnlockScreen::new(path)));
+        // The sync thread drops its token and the password it held.
+        self.sync.send(sync::SyncJob::Forget);
         self.dialogs = Dialogs::default();
         // A "Save as PNG" picker may hold a secret's QR image: drop it.
         self.file_purpose = None;

@@ -68,6 +68,11 @@ pub(crate) struct Session {
     pub new_password: super::onboarding::PasswordPair,
     pub busy: bool,
     pub saved_at: Option<std::time::SystemTime>,
+    /// Sync with a qvault-server, when the vault has an account.
+    pub sync: super::sync::SyncView,
+    /// Counts changes to the model, so that a sync's answer can tell
+    /// whether the vault was edited while it ran.
+    generation: u64,
 }
 
 impl Session {
@@ -106,6 +111,8 @@ impl Session {
             new_password: super::onboarding::PasswordPair::default(),
             busy: false,
             saved_at: None,
+            sync: super::sync::SyncView::default(),
+            generation: 0,
         };
         if purged > 0 {
             session.changed();
@@ -131,6 +138,7 @@ impl Session {
     /// Call after a change nothing searched depends on (a star, a use, an
     /// attachment, a setting): schedules a save only.
     pub fn touched(&mut self) {
+        self.generation += 1;
         self.changed_at = Some(Instant::now());
         if self.save_state != SaveState::Saving {
             self.save_state = SaveState::Pending;
@@ -152,12 +160,49 @@ impl Session {
         let due = self
             .changed_at
             .is_some_and(|at| at.elapsed() >= SAVE_DEBOUNCE);
-        if !due || self.save_state == SaveState::Saving {
+        // A sync in flight may save the file itself: wait for its answer.
+        if !due || self.save_state == SaveState::Saving || self.sync.in_flight {
             return None;
         }
         self.changed_at = None;
         self.save_state = SaveState::Saving;
         Some(self.save_job(None))
+    }
+
+    /// A snapshot of the vault as saved, for the sync thread; `None` while
+    /// changes wait to be saved (the sync then follows the save).
+    pub fn sync_snapshot(&self) -> Option<(Box<crate::store::Opened>, u64)> {
+        let saved = self.save_state == SaveState::Saved && self.changed_at.is_none();
+        saved.then(|| {
+            let opened = crate::store::Opened {
+                vault: self.vault.clone(),
+                keys: (*self.keys).clone(),
+                fingerprint: self.fingerprint,
+            };
+            (Box::new(opened), self.generation)
+        })
+    }
+
+    /// Takes in what a sync saved: the merged vault when nothing was edited
+    /// meanwhile, else the edits merged once more on top (saved next).
+    pub fn adopt_synced(&mut self, synced: super::sync::Synced) {
+        self.sync.in_flight = false;
+        self.sync.last_sync = Some(Instant::now());
+        self.sync.status = Some(super::sync::synced_text(&synced.outcome));
+        if !synced.outcome.saved_locally {
+            return;
+        }
+        let opened = *synced.opened;
+        *self.keys = opened.keys;
+        self.fingerprint = opened.fingerprint;
+        if synced.generation == self.generation {
+            self.vault = opened.vault;
+            self.index = SearchIndex::build(&self.vault);
+        } else {
+            let (merged, _) = crate::vault::merge::merge(&self.vault, &opened.vault);
+            self.vault = merged;
+            self.changed();
+        }
     }
 
     /// Saves again now (the "Retry" button).
@@ -194,6 +239,7 @@ impl Session {
         match reply {
             Reply::Saved(Ok(fingerprint)) => {
                 self.fingerprint = fingerprint;
+                self.sync.wanted = true;
                 self.saved_at = Some(std::time::SystemTime::now());
                 self.save_state = if self.changed_at.is_some() {
                     SaveState::Pending

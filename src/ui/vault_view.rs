@@ -162,6 +162,16 @@ impl Session {
         } else {
             ui.label(egui::RichText::new(text).weak());
         }
+        if let Some(status) = &self.sync.status {
+            let short: String = status.chars().take(48).collect();
+            let short = if short.len() < status.len() {
+                format!("{short}…")
+            } else {
+                short
+            };
+            ui.label(egui::RichText::new(short).weak())
+                .on_hover_text(status.as_str());
+        }
     }
 
     fn boxes_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
