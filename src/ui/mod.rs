@@ -394,6 +394,10 @@ impl QvaultApp {
 
     fn drain_sync(&mut self) {
         while let Some(reply) = self.sync.try_recv() {
+            if let sync::SyncReply::Downloaded(result) = reply {
+                self.downloaded(result);
+                continue;
+            }
             let Screen::Vault(session) = &mut self.screen else {
                 continue;
             };
@@ -417,6 +421,7 @@ impl QvaultApp {
                     view.account = None;
                     view.status = Some("Logged out of the sync server".into());
                 }
+                sync::SyncReply::Downloaded(_) => {}
                 sync::SyncReply::Deleted(result) => {
                     view.status = Some(match result {
                         Ok(()) => "The sync account and its copy of the vault were deleted".into(),
@@ -445,6 +450,29 @@ impl QvaultApp {
             self.unlock_password = Some(password.clone());
         }
         self.worker.send(job);
+    }
+
+    /// A new device's download: open the vault, logged in to its server.
+    fn downloaded(&mut self, result: Result<Box<worker::OpenedVault>, String>) {
+        let Screen::FirstRun(first_run) = &mut self.screen else {
+            return;
+        };
+        match result {
+            Ok(opened) => {
+                self.remember_vault(opened.path.clone());
+                let state = crate::sync::engine::read_state(&opened.path);
+                let mut session = Session::new(*opened);
+                session.sync.account = state.map(|s| sync::Account {
+                    server: s.server,
+                    email: s.email,
+                });
+                session.sync.last_sync = Some(Instant::now());
+                session.sync.status = Some("Downloaded from the sync server".into());
+                self.screen = Screen::Vault(Box::new(session));
+                self.last_activity = Instant::now();
+            }
+            Err(e) => first_run.download_failed(e),
+        }
     }
 
     /// Starts a sync when one is due (wanted, or five minutes on) and the

@@ -65,6 +65,8 @@ pub(crate) struct FirstRun {
     error: Option<String>,
     opened: Option<OpenedVault>,
     qr: Option<egui::TextureHandle>,
+    /// "Download my vault" for a new device of a sync account.
+    download: super::sync::SyncForm,
 }
 
 impl FirstRun {
@@ -76,7 +78,13 @@ impl FirstRun {
             error: None,
             opened: None,
             qr: None,
+            download: super::sync::SyncForm::default(),
         }
+    }
+
+    pub fn download_failed(&mut self, error: String) {
+        self.download.busy = false;
+        self.error = Some(error);
     }
 
     pub fn set_path(&mut self, path: &std::path::Path) {
@@ -168,6 +176,56 @@ impl FirstRun {
         if ui.link("Open an existing vault…").clicked() {
             commands.push(Command::OpenFile);
         }
+        ui.add_space(8.0);
+        egui::CollapsingHeader::new("Download my vault (a new device of a sync account)")
+            .show(ui, |ui| self.download_ui(ui, commands));
+    }
+
+    fn download_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let form = &mut self.download;
+        egui::Grid::new("download-form")
+            .num_columns(2)
+            .show(ui, |ui| {
+                let label = ui.label("Server URL");
+                ui.add(egui::TextEdit::singleline(&mut form.server).desired_width(260.0))
+                    .labelled_by(label.id);
+                ui.end_row();
+                let label = ui.label("Email");
+                ui.add(egui::TextEdit::singleline(&mut form.email).desired_width(260.0))
+                    .labelled_by(label.id);
+                ui.end_row();
+                widgets::secret_field(ui, "Account master password", &mut form.password, false);
+                ui.end_row();
+            });
+        ui.checkbox(
+            &mut form.allow_http,
+            "Allow plain HTTP (a server on this computer)",
+        );
+        let ready = !form.busy
+            && !form.server.trim().is_empty()
+            && form.email.contains('@')
+            && !form.password.is_empty();
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(ready, egui::Button::new("Download my vault"))
+                .clicked()
+            {
+                form.busy = true;
+                self.error = None;
+                commands.push(Command::Sync(super::sync::SyncJob::Download {
+                    path: PathBuf::from(self.path_text.trim()),
+                    server: form.server.trim().to_owned(),
+                    email: form.email.trim().to_owned(),
+                    password: crate::crypto::Password::new(form.password.as_str()),
+                    allow_http: form.allow_http,
+                }));
+                form.password = crate::vault::SecretText::default();
+            }
+            if form.busy {
+                ui.spinner();
+                ui.label("Downloading…");
+            }
+        });
     }
 
     fn recovery_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {

@@ -43,6 +43,15 @@ pub(crate) enum SyncJob {
         opened: Box<Opened>,
         generation: u64,
     },
+    /// A new device: log in, download the account's vault into `path`
+    /// (only once it opens with the password) and open it.
+    Download {
+        path: PathBuf,
+        server: String,
+        email: String,
+        password: Password,
+        allow_http: bool,
+    },
     LogOut,
     DeleteAccount,
     /// The vault locked: drop the token and the password.
@@ -70,6 +79,7 @@ pub(crate) enum SyncReply {
     Synced(Result<Box<Synced>, String>),
     LoggedOut,
     Deleted(Result<(), String>),
+    Downloaded(Result<Box<super::worker::OpenedVault>, String>),
 }
 
 /// What the thread keeps between jobs while the vault is unlocked.
@@ -113,6 +123,15 @@ impl Connection {
                 opened,
                 generation,
             } => Some(SyncReply::Synced(self.sync(&path, opened, generation))),
+            SyncJob::Download {
+                path,
+                server,
+                email,
+                password,
+                allow_http,
+            } => Some(SyncReply::Downloaded(
+                self.download(path, &server, &email, password, allow_http),
+            )),
             SyncJob::LogOut => {
                 self.log_out();
                 Some(SyncReply::LoggedOut)
@@ -125,9 +144,10 @@ impl Connection {
         }
     }
 
-    fn log_in(
+    /// Logs in (or registers) and keeps the client, the email and the
+    /// password for the syncs to come.
+    fn connect(
         &mut self,
-        path: &Path,
         server: &str,
         email: &str,
         password: Password,
@@ -145,7 +165,25 @@ impl Connection {
             server: client.base_url().to_owned(),
             email: crate::sync::auth::normalize_email(email),
         };
-        // Remember the account beside the vault, so that unlocking logs in again.
+        *self = Self {
+            client: Some(client),
+            email: account.email.clone(),
+            password: Some(password),
+        };
+        Ok(account)
+    }
+
+    /// [`Self::connect`], then remembers the account beside the vault so
+    /// that unlocking logs in again.
+    fn log_in(
+        &mut self,
+        path: &Path,
+        server: &str,
+        email: &str,
+        password: Password,
+        flags: (bool, bool),
+    ) -> Result<Account, String> {
+        let account = self.connect(server, email, password, flags)?;
         let state = engine::SyncState {
             server: account.server.clone(),
             email: account.email.clone(),
@@ -154,12 +192,42 @@ impl Connection {
         if let Err(e) = engine::write_state(path, &state) {
             log::warn!("failed to remember the sync account: {e}");
         }
-        *self = Self {
-            client: Some(client),
-            email: account.email.clone(),
-            password: Some(password),
-        };
         Ok(account)
+    }
+
+    fn download(
+        &mut self,
+        path: PathBuf,
+        server: &str,
+        email: &str,
+        password: Password,
+        allow_http: bool,
+    ) -> Result<Box<super::worker::OpenedVault>, String> {
+        if path.exists() {
+            return Err(format!(
+                "{} exists already; choose another place for the downloaded vault",
+                path.display()
+            ));
+        }
+        self.connect(server, email, password, (allow_http, false))?;
+        let (Some(client), Some(password)) = (&self.client, &self.password) else {
+            return Err("not logged in to a sync server".into());
+        };
+        let download = engine::download(client, password).map_err(|e| e.to_string())?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("failed to create {}: {e}", dir.display()))?;
+        }
+        let lock = crate::store::WriterLock::acquire(&path).map_err(|e| e.to_string())?;
+        let opened = download
+            .save(&path, client, &self.email)
+            .map_err(|e| e.to_string())?;
+        Ok(Box::new(super::worker::OpenedVault {
+            opened,
+            lock,
+            path,
+            recovery_code: None,
+        }))
     }
 
     fn sync(
