@@ -50,7 +50,9 @@ fn run_backend(name: &str, config: Config) -> anyhow::Result<()> {
     report(name, "GET", &gets);
 
     let _ = stop.send(());
-    server.join().map_err(|_| anyhow::anyhow!("server thread panicked"))??;
+    server
+        .join()
+        .map_err(|_| anyhow::anyhow!("server thread panicked"))??;
     Ok(())
 }
 
@@ -64,7 +66,7 @@ struct Client {
 impl Client {
     fn register(base: &str, index: usize) -> anyhow::Result<Self> {
         let agent: Agent = Agent::config_builder()
-            .timeout_global(Some(Duration::from_secs(60)))
+            .timeout_global(Some(Duration::from_mins(1)))
             .build()
             .into();
         let credentials = Credentials {
@@ -146,10 +148,19 @@ fn phase(
     })
 }
 
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "request and byte counts are far below 2^52"
+)]
 fn report(backend: &str, method: &str, latencies: &[Duration]) {
     let mut sorted = latencies.to_vec();
     sorted.sort_unstable();
-    let percentile = |p: usize| sorted.get(sorted.len() * p / 100).copied().unwrap_or_default();
+    let percentile = |p: usize| {
+        sorted
+            .get(sorted.len() * p / 100)
+            .copied()
+            .unwrap_or_default()
+    };
     let per_sec = sorted.len() as f64 / PHASE.as_secs_f64();
     let mb_per_sec = per_sec * VAULT_BYTES as f64 / 1e6;
     println!(

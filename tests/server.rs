@@ -63,7 +63,7 @@ impl TestServer {
 
         let agent: Agent = Agent::config_builder()
             .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(60)))
+            .timeout_global(Some(Duration::from_mins(1)))
             .build()
             .into();
         let server = Self {
@@ -207,7 +207,11 @@ fn credentials(name: &str, key_byte: u8) -> Credentials {
 }
 
 fn revision_of(answer: &mut Response<ureq::Body>) -> u64 {
-    answer.body_mut().read_json::<Revision>().expect("revision").revision
+    answer
+        .body_mut()
+        .read_json::<Revision>()
+        .expect("revision")
+        .revision
 }
 
 fn etag_of(answer: &Response<ureq::Body>) -> Option<u64> {
@@ -232,9 +236,17 @@ fn register_log_in_put_and_get_round_trip_with_etags(backend: Backend) {
 
     let mut login = server.login(&ann);
     assert_eq!(login.status(), 200);
-    let token = login.body_mut().read_json::<Session>().expect("session").token;
+    let token = login
+        .body_mut()
+        .read_json::<Session>()
+        .expect("session")
+        .token;
 
-    assert_eq!(server.get_vault(&token).status(), 404, "nothing uploaded yet");
+    assert_eq!(
+        server.get_vault(&token).status(),
+        404,
+        "nothing uploaded yet"
+    );
     let mut first = server.put_vault(&token, Some(0), b"first vault bytes");
     assert_eq!(first.status(), 200);
     assert_eq!(revision_of(&mut first), 1);
@@ -246,7 +258,10 @@ fn register_log_in_put_and_get_round_trip_with_etags(backend: Backend) {
     let mut got = server.get_vault(&token);
     assert_eq!(got.status(), 200);
     assert_eq!(etag_of(&got), Some(2));
-    assert_eq!(got.body_mut().read_to_vec().expect("body"), b"second vault bytes");
+    assert_eq!(
+        got.body_mut().read_to_vec().expect("body"),
+        b"second vault bytes"
+    );
 }
 
 fn an_email_is_matched_trimmed_and_lower_cased(backend: Backend) {
@@ -271,7 +286,10 @@ fn a_stale_if_match_gets_412_and_changes_nothing(backend: Backend) {
     assert_eq!(server.put_vault(&token, Some(1), b"two").status(), 200);
 
     assert_eq!(server.put_vault(&token, Some(1), b"stale").status(), 412);
-    assert_eq!(server.put_vault(&token, Some(0), b"as if new").status(), 412);
+    assert_eq!(
+        server.put_vault(&token, Some(0), b"as if new").status(),
+        412
+    );
     assert_eq!(server.put_vault(&token, Some(7), b"future").status(), 412);
 
     let mut got = server.get_vault(&token);
@@ -300,14 +318,28 @@ fn racing_uploads_of_the_same_revision_have_exactly_one_winner(backend: Backend)
                 let (server, token) = (&server, &token);
                 scope.spawn(move || {
                     let body = format!("device {i}");
-                    server.put_vault(token, Some(1), body.as_bytes()).status().as_u16()
+                    server
+                        .put_vault(token, Some(1), body.as_bytes())
+                        .status()
+                        .as_u16()
                 })
             })
             .collect();
-        uploads.into_iter().map(|u| u.join().expect("upload")).collect()
+        uploads
+            .into_iter()
+            .map(|u| u.join().expect("upload"))
+            .collect()
     });
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 412).count(), 7, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 412).count(),
+        7,
+        "{statuses:?}"
+    );
     assert_eq!(etag_of(&server.get_vault(&token)), Some(2));
 }
 
@@ -315,15 +347,26 @@ fn one_account_can_neither_read_nor_overwrite_anothers_vault(backend: Backend) {
     let server = TestServer::start(backend);
     let ann = server.new_account(&credentials("ann", 1));
     let bob = server.new_account(&credentials("bob", 2));
-    assert_eq!(server.put_vault(&ann, Some(0), b"ann's vault").status(), 200);
+    assert_eq!(
+        server.put_vault(&ann, Some(0), b"ann's vault").status(),
+        200
+    );
 
-    assert_eq!(server.get_vault(&bob).status(), 404, "bob sees only his own (none)");
+    assert_eq!(
+        server.get_vault(&bob).status(),
+        404,
+        "bob sees only his own (none)"
+    );
     let mut bobs = server.put_vault(&bob, Some(0), b"bob's vault");
     assert_eq!(revision_of(&mut bobs), 1);
     assert_eq!(server.put_vault(&bob, Some(1), b"bob again").status(), 200);
 
     let mut anns = server.get_vault(&ann);
-    assert_eq!(etag_of(&anns), Some(1), "bob's uploads did not touch ann's revision");
+    assert_eq!(
+        etag_of(&anns),
+        Some(1),
+        "bob's uploads did not touch ann's revision"
+    );
     assert_eq!(anns.body_mut().read_to_vec().expect("body"), b"ann's vault");
 
     let forged = server.get_vault("not-a-token");
@@ -335,7 +378,12 @@ fn a_vault_over_the_limit_gets_413(backend: Backend) {
     let server = TestServer::start_with(backend, |config| config.max_vault_bytes = limit);
     let token = server.new_account(&credentials("ann", 1));
 
-    assert_eq!(server.put_vault(&token, Some(0), &vec![7u8; limit]).status(), 200);
+    assert_eq!(
+        server
+            .put_vault(&token, Some(0), &vec![7u8; limit])
+            .status(),
+        200
+    );
     let mut answer = server.put_vault(&token, Some(1), &vec![7u8; limit + 1]);
     assert_eq!(answer.status(), 413);
     assert!(error_message(&mut answer).contains("larger"));
@@ -368,7 +416,11 @@ fn wrong_logins_for_unknown_emails_count_per_address(backend: Backend) {
     }
     let ann = credentials("ann", 1);
     server.new_account(&ann);
-    assert_eq!(server.login(&ann).status(), 429, "the address used up its attempts");
+    assert_eq!(
+        server.login(&ann).status(),
+        429,
+        "the address used up its attempts"
+    );
 }
 
 fn logout_invalidates_the_token(backend: Backend) {
@@ -380,7 +432,11 @@ fn logout_invalidates_the_token(backend: Backend) {
     assert_eq!(server.logout(&token).status(), 204);
     assert_eq!(server.get_vault(&token).status(), 401);
     assert_eq!(server.put_vault(&token, Some(0), b"x").status(), 401);
-    assert_eq!(server.login(&ann).status(), 200, "the account itself is fine");
+    assert_eq!(
+        server.login(&ann).status(),
+        200,
+        "the account itself is fine"
+    );
 }
 
 fn deleting_the_account_removes_sessions_vault_and_email(backend: Backend) {
@@ -389,9 +445,16 @@ fn deleting_the_account_removes_sessions_vault_and_email(backend: Backend) {
     let token = server.new_account(&ann);
     let other_session = {
         let mut login = server.login(&ann);
-        login.body_mut().read_json::<Session>().expect("session").token
+        login
+            .body_mut()
+            .read_json::<Session>()
+            .expect("session")
+            .token
     };
-    assert_eq!(server.put_vault(&token, Some(0), b"ann's vault").status(), 200);
+    assert_eq!(
+        server.put_vault(&token, Some(0), b"ann's vault").status(),
+        200
+    );
 
     let wrong_key = Credentials {
         email: ann.email.clone(),
@@ -406,7 +469,11 @@ fn deleting_the_account_removes_sessions_vault_and_email(backend: Backend) {
     assert_eq!(server.login(&ann).status(), 401);
 
     let fresh = server.new_account(&ann);
-    assert_eq!(server.get_vault(&fresh).status(), 404, "the old vault is gone");
+    assert_eq!(
+        server.get_vault(&fresh).status(),
+        404,
+        "the old vault is gone"
+    );
 }
 
 fn changing_the_auth_key_replaces_key_and_vault_together(backend: Backend) {
@@ -415,9 +482,18 @@ fn changing_the_auth_key_replaces_key_and_vault_together(backend: Backend) {
     let token = server.new_account(&ann);
     let other_device = {
         let mut login = server.login(&ann);
-        login.body_mut().read_json::<Session>().expect("session").token
+        login
+            .body_mut()
+            .read_json::<Session>()
+            .expect("session")
+            .token
     };
-    assert_eq!(server.put_vault(&token, Some(0), b"old password vault").status(), 200);
+    assert_eq!(
+        server
+            .put_vault(&token, Some(0), b"old password vault")
+            .status(),
+        200
+    );
     let new_key = BASE64.encode(&[5u8; 32]);
     let change = |current: &str, if_match| ChangeAuthKey {
         current_auth_key: current.to_owned(),
@@ -430,21 +506,32 @@ fn changing_the_auth_key_replaces_key_and_vault_together(backend: Backend) {
     assert_eq!(stale.status(), 412);
     let wrong = server.post_json(wire::AUTH_KEY, Some(&token), &change(&new_key, 1));
     assert_eq!(wrong.status(), 401);
-    assert_eq!(server.login(&ann).status(), 200, "neither failure changed the key");
+    assert_eq!(
+        server.login(&ann).status(),
+        200,
+        "neither failure changed the key"
+    );
     assert_eq!(etag_of(&server.get_vault(&token)), Some(1), "nor the vault");
 
     let mut done = server.post_json(wire::AUTH_KEY, Some(&token), &change(&ann.auth_key, 1));
     assert_eq!(done.status(), 200);
     assert_eq!(revision_of(&mut done), 2);
     let mut got = server.get_vault(&token);
-    assert_eq!(got.body_mut().read_to_vec().expect("body"), b"new password vault");
+    assert_eq!(
+        got.body_mut().read_to_vec().expect("body"),
+        b"new password vault"
+    );
     assert_eq!(server.login(&ann).status(), 401, "the old key is gone");
     let renewed = Credentials {
         email: ann.email.clone(),
         auth_key: new_key.clone(),
     };
     assert_eq!(server.login(&renewed).status(), 200);
-    assert_eq!(server.get_vault(&other_device).status(), 401, "other devices sign in again");
+    assert_eq!(
+        server.get_vault(&other_device).status(),
+        401,
+        "other devices sign in again"
+    );
 }
 
 fn bad_input_gets_400_with_a_generic_message(backend: Backend) {
@@ -546,7 +633,10 @@ fn the_database_never_holds_the_plaintext_of_an_uploaded_vault() {
     let server = TestServer::start(Backend::Sqlite);
     let vault_bytes = encrypted_vault_with_canary(server.data.path());
     let token = server.new_account(&credentials("ann", 1));
-    assert_eq!(server.put_vault(&token, Some(0), &vault_bytes).status(), 200);
+    assert_eq!(
+        server.put_vault(&token, Some(0), &vault_bytes).status(),
+        200
+    );
     let mut got = server.get_vault(&token);
     assert_eq!(got.body_mut().read_to_vec().expect("body"), vault_bytes);
 
@@ -556,7 +646,10 @@ fn the_database_never_holds_the_plaintext_of_an_uploaded_vault() {
     assert_eq!(server.put_vault(&control, Some(0), marker).status(), 200);
 
     let server_dir = server.data.path().join("server");
-    assert!(files_contain(&server_dir, marker), "the control marker is on disk");
+    assert!(
+        files_contain(&server_dir, marker),
+        "the control marker is on disk"
+    );
     assert!(!files_contain(&server_dir, CANARY.as_bytes()));
     assert!(!files_contain(&server_dir, b"correct horse battery staple"));
 }
@@ -567,7 +660,13 @@ fn the_data_directory_and_database_are_private() {
 
     let server = TestServer::start(Backend::Sqlite);
     let dir = server.data.path().join("server");
-    let mode = |path: &Path| std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777;
+    let mode = |path: &Path| {
+        std::fs::metadata(path)
+            .expect("metadata")
+            .permissions()
+            .mode()
+            & 0o777
+    };
     assert_eq!(mode(&dir), 0o700);
     assert_eq!(mode(&dir.join(qvault::server::db::SQLITE_FILE)), 0o600);
 }

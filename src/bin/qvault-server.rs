@@ -17,9 +17,14 @@ struct Args {
     /// Directory for the embedded SQLite database (created 0700).
     #[arg(long, value_name = "DIR", required_unless_present = "database_url")]
     data: Option<PathBuf>,
-    /// Use PostgreSQL instead: postgres://user:password@host/db. Also read
-    /// from QVAULT_DATABASE_URL, which keeps the password off `ps`.
-    #[arg(long, env = "QVAULT_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    /// Use PostgreSQL at this URL instead (`postgres://user:password@host/db`);
+    /// set it in the environment to keep the password off `ps`.
+    #[arg(
+        long,
+        env = "QVAULT_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     database_url: Option<String>,
     /// Address and port to listen on.
     #[arg(long, default_value = "127.0.0.1:8443")]
@@ -75,8 +80,13 @@ fn main() -> anyhow::Result<()> {
     runtime.block_on(async move {
         let listener =
             TcpListener::bind(listen).with_context(|| format!("failed to listen on {listen}"))?;
-        let scheme = if config.tls.is_some() { "https" } else { "http" };
-        log::info!("qvault-server listening on {scheme}://{listen}");
+        let scheme = if config.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        let bound = listener.local_addr().unwrap_or(listen);
+        log::info!("qvault-server listening on {scheme}://{bound}");
         qvault::server::serve(config, listener, shutdown_signal()).await
     })
 }

@@ -39,7 +39,11 @@ pub struct AuthKey(Zeroizing<Vec<u8>>);
 impl AuthKey {
     /// Reads the base64 form sent on the wire.
     pub fn from_base64(text: &str) -> Result<Self, AuthError> {
-        let bytes = Zeroizing::new(BASE64.decode(text.as_bytes()).map_err(|_| AuthError::BadKey)?);
+        let bytes = Zeroizing::new(
+            BASE64
+                .decode(text.as_bytes())
+                .map_err(|_| AuthError::BadKey)?,
+        );
         if bytes.len() != KEY_LEN {
             return Err(AuthError::BadKey);
         }
@@ -146,11 +150,19 @@ impl LoginLimiter {
         let mut failures = self.lock();
         if failures.by_ip.len() + failures.by_account.len() > SWEEP_AFTER_KEYS {
             let window = self.window;
-            failures.by_ip.retain(|_, times| recent(Some(times), now, window) > 0);
-            failures.by_account.retain(|_, times| recent(Some(times), now, window) > 0);
+            failures
+                .by_ip
+                .retain(|_, times| recent(Some(times), now, window) > 0);
+            failures
+                .by_account
+                .retain(|_, times| recent(Some(times), now, window) > 0);
         }
         failures.by_ip.entry(ip).or_default().push(now);
-        failures.by_account.entry(account.to_owned()).or_default().push(now);
+        failures
+            .by_account
+            .entry(account.to_owned())
+            .or_default()
+            .push(now);
     }
 
     /// A successful login clears the account's count (not the address's).
@@ -213,14 +225,17 @@ mod tests {
 
     #[test]
     fn the_limiter_blocks_after_the_allowed_failures_per_account() {
-        let limiter = LoginLimiter::new(3, Duration::from_secs(60));
+        let limiter = LoginLimiter::new(3, Duration::from_mins(1));
         let ip: IpAddr = [127, 0, 0, 1].into();
         for _ in 0..3 {
             assert!(!limiter.is_blocked(ip, "a@example.com"));
             limiter.record_failure(ip, "a@example.com");
         }
         assert!(limiter.is_blocked(ip, "a@example.com"));
-        assert!(limiter.is_blocked(ip, "b@example.com"), "the address is blocked too");
+        assert!(
+            limiter.is_blocked(ip, "b@example.com"),
+            "the address is blocked too"
+        );
         assert!(!limiter.is_blocked([10, 0, 0, 1].into(), "b@example.com"));
     }
 }

@@ -102,7 +102,9 @@ impl Store {
         } else {
             // WAL lets readers go on while one upload writes; it is kept
             // in the file, so once is enough.
-            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
             SQLITE_MIGRATIONS.run(&pool).await?;
         }
         Ok(Self { pool })
@@ -219,7 +221,8 @@ impl Store {
         now: i64,
     ) -> Result<PutOutcome, DbError> {
         let mut tx = self.pool.begin().await?;
-        let outcome = swap_vault(&mut tx, change.user_id, change.if_match, change.vault, now).await?;
+        let outcome =
+            swap_vault(&mut tx, change.user_id, change.if_match, change.vault, now).await?;
         if outcome == PutOutcome::Stale {
             tx.rollback().await?;
             return Ok(outcome);
@@ -257,7 +260,10 @@ impl Store {
             "DELETE FROM vaults WHERE user_id = $1",
             "DELETE FROM users WHERE id = $1",
         ] {
-            sqlx::query(statement).bind(user_id).execute(&mut *tx).await?;
+            sqlx::query(statement)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(())

@@ -114,7 +114,12 @@ pub async fn serve(
                 .serve(app)
                 .await?;
         }
-        None => axum_server::from_tcp(listener)?.handle(handle).serve(app).await?,
+        None => {
+            axum_server::from_tcp(listener)?
+                .handle(handle)
+                .serve(app)
+                .await?;
+        }
     }
     Ok(())
 }
@@ -178,7 +183,10 @@ async fn log_request(mut request: Request, next: Next) -> Response {
     let started = Instant::now();
 
     let response = next.run(request).await;
-    let account = slot.0.get().map_or_else(|| "-".to_owned(), ToString::to_string);
+    let account = slot
+        .0
+        .get()
+        .map_or_else(|| "-".to_owned(), ToString::to_string);
     log::info!(
         "{method} {path} {} account={account} {}ms",
         response.status().as_u16(),
@@ -191,5 +199,7 @@ async fn log_request(mut request: Request, next: Next) -> Response {
 fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+        })
 }

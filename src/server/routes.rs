@@ -17,7 +17,9 @@ use serde::de::DeserializeOwned;
 use super::Shared;
 use super::auth::{self, AuthError, AuthKey, StoredHash};
 use super::db::{DbError, KeyChange, PutOutcome, User};
-use crate::sync::wire::{ApiError, ChangeAuthKey, Credentials, Revision, Session, etag, parse_etag};
+use crate::sync::wire::{
+    ApiError, ChangeAuthKey, Credentials, Revision, Session, etag, parse_etag,
+};
 
 type AppState = State<Arc<Shared>>;
 
@@ -42,7 +44,10 @@ impl Failure {
     }
 
     fn too_large() -> Self {
-        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "the vault is larger than this server accepts")
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "the vault is larger than this server accepts",
+        )
     }
 
     fn stale() -> Self {
@@ -53,7 +58,10 @@ impl Failure {
     }
 
     fn internal() -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "the server failed; try again later")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the server failed; try again later",
+        )
     }
 }
 
@@ -161,7 +169,10 @@ pub async fn register(
         ));
     };
     log::info!("account {user_id} registered");
-    Ok((StatusCode::CREATED, Json(issue_session(&shared, user_id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(issue_session(&shared, user_id).await?),
+    ))
 }
 
 pub async fn login(
@@ -205,7 +216,10 @@ pub async fn get_vault(State(shared): AppState, account: Account) -> Result<Resp
     };
     let headers = [
         (header::ETAG, etag_header(vault.revision)),
-        (header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream")),
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/octet-stream"),
+        ),
     ];
     Ok((headers, vault.data).into_response())
 }
@@ -251,7 +265,10 @@ pub async fn change_auth_key(
 
     let user = account_user(&shared, &account).await?;
     if !check_key(&shared, current, &user).await? {
-        return Err(Failure::new(StatusCode::UNAUTHORIZED, "the current password is wrong"));
+        return Err(Failure::new(
+            StatusCode::UNAUTHORIZED,
+            "the current password is wrong",
+        ));
     }
     let stored = blocking(&shared, move || auth::hash_new(&new_key)).await?;
 
@@ -291,7 +308,8 @@ pub async fn delete_account(
 /// Trimmed and lower-cased; `None` when it cannot be an email address.
 fn normalize_email(email: &str) -> Option<String> {
     let email = email.trim().to_lowercase();
-    let plausible = email.len() <= 254 && email.contains('@') && !email.contains(char::is_whitespace);
+    let plausible =
+        email.len() <= 254 && email.contains('@') && !email.contains(char::is_whitespace);
     plausible.then_some(email)
 }
 
@@ -328,7 +346,10 @@ async fn account_user(shared: &Shared, account: &Account) -> Result<User, Failur
         .store
         .user_by_id(account.user_id)
         .await?
-        .ok_or(Failure::new(StatusCode::UNAUTHORIZED, "please log in again"))
+        .ok_or(Failure::new(
+            StatusCode::UNAUTHORIZED,
+            "please log in again",
+        ))
 }
 
 async fn issue_session(shared: &Shared, user_id: i64) -> Result<Session, Failure> {
@@ -357,7 +378,11 @@ async fn blocking<T: Send + 'static>(
     shared: &Shared,
     job: impl FnOnce() -> Result<T, AuthError> + Send + 'static,
 ) -> Result<T, Failure> {
-    let _permit = shared.hash_slots.acquire().await.map_err(|_| Failure::internal())?;
+    let _permit = shared
+        .hash_slots
+        .acquire()
+        .await
+        .map_err(|_| Failure::internal())?;
     match tokio::task::spawn_blocking(job).await {
         Ok(result) => Ok(result?),
         Err(error) => {
@@ -386,7 +411,10 @@ mod tests {
 
     #[test]
     fn emails_are_trimmed_and_lower_cased() {
-        assert_eq!(normalize_email("  Ann@Example.COM \n").as_deref(), Some("ann@example.com"));
+        assert_eq!(
+            normalize_email("  Ann@Example.COM \n").as_deref(),
+            Some("ann@example.com")
+        );
         assert_eq!(normalize_email("no-at-sign"), None);
         assert_eq!(normalize_email("a b@example.com"), None);
     }
