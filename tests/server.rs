@@ -670,3 +670,42 @@ fn the_data_directory_and_database_are_private() {
     assert_eq!(mode(&dir), 0o700);
     assert_eq!(mode(&dir.join(qvault::server::db::SQLITE_FILE)), 0o600);
 }
+
+#[test]
+fn with_a_certificate_the_server_speaks_https_only() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/server-tls");
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut config = Config::sqlite(data.path());
+    config.tls = Some(qvault::server::TlsFiles {
+        cert: fixtures.join("cert.pem"),
+        key: fixtures.join("key.pem"),
+    });
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let port = listener.local_addr().expect("address").port();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let thread = std::thread::spawn(move || run_server(config, listener, stopped));
+
+    let pem = std::fs::read(fixtures.join("cert.pem")).expect("read cert");
+    let root = ureq::tls::Certificate::from_pem(&pem).expect("parse cert");
+    let tls = ureq::tls::TlsConfig::builder()
+        .root_certs(ureq::tls::RootCerts::new_with_certs(&[root]))
+        .build();
+    let agent: Agent = Agent::config_builder()
+        .tls_config(tls)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into();
+    let mut health = (0..100)
+        .find_map(|_| {
+            let answer = agent.get(format!("https://localhost:{port}/health")).call();
+            std::thread::sleep(Duration::from_millis(50));
+            answer.ok()
+        })
+        .expect("the HTTPS server answers");
+    assert_eq!(health.body_mut().read_to_string().expect("body"), "ok");
+    let plain = agent.get(format!("http://localhost:{port}/health")).call();
+    assert!(plain.is_err(), "plain HTTP gets no answer");
+
+    let _ = stop.send(());
+    thread.join().expect("server thread").expect("server");
+}

@@ -5,12 +5,12 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, OnceLock};
 
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use data_encoding::BASE64;
 use serde::de::DeserializeOwned;
 
@@ -152,6 +152,7 @@ pub async fn health() -> &'static str {
 
 pub async fn register(
     State(shared): AppState,
+    Extension(slot): Extension<AccountSlot>,
     ApiJson(credentials): ApiJson<Credentials>,
 ) -> Result<(StatusCode, Json<Session>), Failure> {
     let email = normalize_email(&credentials.email).ok_or_else(Failure::bad_input)?;
@@ -168,6 +169,7 @@ pub async fn register(
             "this email cannot be registered; try logging in",
         ));
     };
+    let _ = slot.0.set(user_id);
     log::info!("account {user_id} registered");
     Ok((
         StatusCode::CREATED,
@@ -178,6 +180,7 @@ pub async fn register(
 pub async fn login(
     State(shared): AppState,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(slot): Extension<AccountSlot>,
     headers: HeaderMap,
     ApiJson(credentials): ApiJson<Credentials>,
 ) -> Result<Json<Session>, Failure> {
@@ -195,6 +198,7 @@ pub async fn login(
     let user = shared.store.user_by_email(&email).await?;
     match user {
         Some(user) if check_key(&shared, key, &user).await? => {
+            let _ = slot.0.set(user.id);
             shared.limiter.record_success(&email);
             Ok(Json(issue_session(&shared, user.id).await?))
         }
