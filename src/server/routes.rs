@@ -196,8 +196,15 @@ pub async fn login(
 
     let key = AuthKey::from_base64(&credentials.auth_key)?;
     let user = shared.store.user_by_email(&email).await?;
+    let verified = if let Some(user) = &user {
+        check_key(&shared, key, user).await?
+    } else {
+        // As slow as a real check, so timing does not tell which emails exist.
+        blocking(&shared, move || auth::verify_dummy(&key)).await?;
+        false
+    };
     match user {
-        Some(user) if check_key(&shared, key, &user).await? => {
+        Some(user) if verified => {
             let _ = slot.0.set(user.id);
             shared.limiter.record_success(&email);
             Ok(Json(issue_session(&shared, user.id).await?))
