@@ -8,6 +8,8 @@ pub mod export;
 pub mod import;
 pub mod paths;
 pub mod qr;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod settings;
 pub mod store;
 pub mod sync;
