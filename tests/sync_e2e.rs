@@ -13,58 +13,12 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::cli::{lines, qvault, with_vault};
+use common::server::{Server, start_server};
 use common::{PASSWORD, new_vault};
 use qvault::crypto::Password;
 use qvault::store::{self, Credential};
 
 const EMAIL: &str = "ann@example.org";
-
-/// A running qvault-server, stopped when dropped.
-struct Server {
-    child: Child,
-    url: String,
-    _data: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_server() -> Server {
-    let data = tempfile::tempdir().expect("data dir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let listen = format!("127.0.0.1:{port}");
-    // `option_env!` so that this file compiles (under --all-features) before
-    // the server branch adds the binary; with it, the path is always set.
-    let Some(binary) = option_env!("CARGO_BIN_EXE_qvault-server") else {
-        panic!("the server feature builds the qvault-server binary");
-    };
-    let child = Command::new(binary)
-        .arg("--data")
-        .arg(data.path())
-        .arg("--listen")
-        .arg(&listen)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start qvault-server");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(&listen).is_err() {
-        assert!(Instant::now() < deadline, "qvault-server did not start");
-        thread::sleep(Duration::from_millis(50));
-    }
-    Server {
-        child,
-        url: format!("http://{listen}"),
-        _data: data,
-    }
-}
 
 fn sync_args<'a>(server: &'a Server, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec!["sync", "--server", &server.url, "--email", EMAIL];

@@ -4,6 +4,8 @@
 #![allow(dead_code, reason = "each test file uses a different part")]
 
 pub mod cli;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod fake_sync;
 pub mod ui;
 
