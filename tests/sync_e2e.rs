@@ -6,11 +6,7 @@
 
 mod common;
 
-use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
 
 use common::cli::{lines, qvault, with_vault};
 use common::server::{Server, start_server};

@@ -8,6 +8,7 @@ mod common;
 use common::cli::{lines, with_vault};
 use common::server::start_server;
 use common::ui::{click, has_label, step_until, type_into, unlocked_with_logins_box};
+use egui_kittest::kittest::{NodeT, Queryable};
 use qvault::crypto::Password;
 use qvault::store::{self, Credential};
 
@@ -23,16 +24,30 @@ fn a_vault_registered_from_settings_syncs_and_takes_in_another_devices_secret() 
     type_into(&mut harness, "Server URL", &server.url);
     type_into(&mut harness, "Email", "win@example.org");
     type_into(&mut harness, "Master password (to sign in)", PASSWORD);
-    click(&mut harness, "Allow plain HTTP (only for a server on this computer or behind your own TLS proxy)");
+    click(
+        &mut harness,
+        "Allow plain HTTP (only for a server on this computer or behind your own TLS proxy)",
+    );
     click(&mut harness, "Register");
     step_until(&mut harness, "the first sync", |h| {
         h.query_all_by_label_contains("Synced at").next().is_some()
     });
-    assert!(harness.query_by_label_contains("Syncs with http://127.0.0.1").is_some());
+    assert!(
+        harness
+            .query_by_label_contains("Syncs with http://127.0.0.1")
+            .is_some()
+    );
 
     // A second device downloads the vault with the CLI, adds a secret, syncs.
     let other = dir.path().join("laptop.qvault");
-    let args = ["sync", "--server", &server.url, "--email", "win@example.org", "--allow-http"];
+    let args = [
+        "sync",
+        "--server",
+        &server.url,
+        "--email",
+        "win@example.org",
+        "--allow-http",
+    ];
     let run = with_vault(&other, &args, &lines(&[PASSWORD]));
     assert_eq!(run.code, 0, "{}", run.stderr);
     let add = with_vault(
@@ -46,10 +61,15 @@ fn a_vault_registered_from_settings_syncs_and_takes_in_another_devices_secret() 
 
     click(&mut harness, "Sync now");
     step_until(&mut harness, "the laptop's secret", |h| {
-        h.query_all_by_label_contains("from-the-laptop.example").next().is_some()
+        h.query_all_by_label_contains("from-the-laptop.example")
+            .next()
+            .is_some()
     });
     assert!(
-        harness.query_all_by_label_contains("1 from the server").next().is_some(),
+        harness
+            .query_all_by_label_contains("1 from the server")
+            .next()
+            .is_some(),
         "the window says what the merge took in"
     );
 
@@ -59,12 +79,20 @@ fn a_vault_registered_from_settings_syncs_and_takes_in_another_devices_secret() 
         &Credential::Password(Password::new(PASSWORD)),
     )
     .expect("unlock");
-    assert!(opened.vault.find_by_title("from-the-laptop.example").is_some());
+    assert!(
+        opened
+            .vault
+            .find_by_title("from-the-laptop.example")
+            .is_some()
+    );
 
     click(&mut harness, "Work offline (no network requests at all)");
     assert!(has_label(&harness, "Sync now"));
     assert!(
-        harness.get_by_label("Sync now").is_disabled(),
+        harness
+            .get_by_label("Sync now")
+            .accesskit_node()
+            .is_disabled(),
         "no sync can start while offline"
     );
 }

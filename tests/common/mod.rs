@@ -4,9 +4,9 @@
 #![allow(dead_code, reason = "each test file uses a different part")]
 
 pub mod cli;
+pub mod fake_sync;
 #[cfg(feature = "server")]
 pub mod server;
-pub mod fake_sync;
 pub mod ui;
 
 use std::collections::BTreeSet;

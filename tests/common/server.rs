@@ -52,4 +52,3 @@ pub fn start_server() -> Server {
         _data: data,
     }
 }
-
