@@ -85,3 +85,138 @@ fn a_wrong_password_against_the_real_server_exits_2_and_writes_nothing() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(!target.exists());
 }
+
+/// One device: its vault file, unlocked, and a client logged in.
+struct Device {
+    path: std::path::PathBuf,
+    opened: store::Opened,
+    client: qvault::sync::Client,
+}
+
+impl Device {
+    fn sync(&mut self) {
+        let password = Password::new(PASSWORD);
+        qvault::sync::sync_vault(&self.path, &mut self.opened, &password, &self.client, EMAIL)
+            .expect("sync");
+    }
+
+    /// Sets `field` of the secret titled `title` (adding it when missing) and saves.
+    fn edit(&mut self, title: &str, field: &str, value: &str) {
+        let vault = &mut self.opened.vault;
+        // By name: a merge may order the boxes differently on each device.
+        let logins = vault.box_by_name("Logins").expect("the Logins box");
+        let box_id = logins.id;
+        let existing = logins
+            .secrets
+            .iter()
+            .find(|s| s.content.get("issuer") == title)
+            .map(|s| (s.id, s.content.clone()));
+        match existing {
+            Some((id, mut content)) => {
+                content.set(field, value);
+                vault.update_secret(box_id, id, content).expect("edit");
+            }
+            None => {
+                let mut content = qvault::vault::SecretContent::default();
+                content.set("issuer", title);
+                content.set(field, value);
+                vault.add_secret(box_id, content).expect("add");
+            }
+        }
+        self.opened.fingerprint = store::save(
+            &self.path,
+            &self.opened.keys,
+            &self.opened.vault,
+            Some(self.opened.fingerprint),
+        )
+        .expect("save");
+    }
+
+    fn value(&self, title: &str, field: &str) -> String {
+        let (_, secret) = self.opened.vault.find_by_title(title).expect("the secret");
+        secret.content.get(field).to_owned()
+    }
+}
+
+fn device(server: &Server, path: std::path::PathBuf, register: bool) -> Device {
+    let password = Password::new(PASSWORD);
+    let key = qvault::sync::AuthKey::derive(&password, EMAIL).expect("auth key");
+    let mut client = qvault::sync::Client::new(&server.url, true).expect("client");
+    if register {
+        client.register(EMAIL, &key).expect("register");
+    } else {
+        client.login(EMAIL, &key).expect("login");
+    }
+    if !path.exists() {
+        let download = qvault::sync::engine::download(&client, &password).expect("download");
+        download
+            .save(&path, &client, EMAIL)
+            .expect("save the download");
+    }
+    let opened = store::unlock(&path, &Credential::Password(password)).expect("unlock");
+    Device {
+        path,
+        opened,
+        client,
+    }
+}
+
+#[test]
+fn two_devices_editing_for_100_rounds_lose_no_edit() {
+    let server = start_server();
+    let first = new_vault();
+    let mut a = device(&server, first.path.clone(), true);
+    a.sync();
+    let mut b = device(&server, first.dir.path().join("b.qvault"), false);
+
+    for round in 0..100 {
+        // Each device edits its own secret and both edit the shared one,
+        // B after A, so B's edit of the shared secret is the newer.
+        a.edit("only-a.example", "notes", &format!("a {round}"));
+        // Edits a millisecond apart or more, so that "newer" is well defined.
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        a.edit("shared.example", "notes", &format!("a {round}"));
+        b.edit("only-b.example", "notes", &format!("b {round}"));
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        b.edit("shared.example", "notes", &format!("b {round}"));
+        if round % 7 == 3 {
+            b.edit(&format!("new-{round}.example"), "notes", "added by b");
+        }
+        a.sync();
+        b.sync();
+    }
+    a.sync();
+
+    for device in [&a, &b] {
+        assert_eq!(device.value("only-a.example", "notes"), "a 99");
+        assert_eq!(device.value("only-b.example", "notes"), "b 99");
+        assert_eq!(
+            device.value("shared.example", "notes"),
+            "b 99",
+            "the newer edit wins"
+        );
+        for round in (0..100).filter(|r| r % 7 == 3) {
+            assert!(
+                device
+                    .opened
+                    .vault
+                    .find_by_title(&format!("new-{round}.example"))
+                    .is_some(),
+                "the secret B added in round {round}"
+            );
+        }
+        let (_, shared) = device
+            .opened
+            .vault
+            .find_by_title("shared.example")
+            .expect("shared");
+        assert!(
+            shared
+                .history
+                .iter()
+                .any(|v| v.content.get("notes") == "a 99"),
+            "A's losing edit of the last round is kept in history"
+        );
+    }
+    assert_eq!(a.opened.vault.secret_count(), b.opened.vault.secret_count());
+}
