@@ -111,17 +111,14 @@ impl Device {
             .iter()
             .find(|s| s.content.get("issuer") == title)
             .map(|s| (s.id, s.content.clone()));
-        match existing {
-            Some((id, mut content)) => {
-                content.set(field, value);
-                vault.update_secret(box_id, id, content).expect("edit");
-            }
-            None => {
-                let mut content = qvault::vault::SecretContent::default();
-                content.set("issuer", title);
-                content.set(field, value);
-                vault.add_secret(box_id, content).expect("add");
-            }
+        if let Some((id, mut content)) = existing {
+            content.set(field, value);
+            vault.update_secret(box_id, id, content).expect("edit");
+        } else {
+            let mut content = qvault::vault::SecretContent::default();
+            content.set("issuer", title);
+            content.set(field, value);
+            vault.add_secret(box_id, content).expect("add");
         }
         self.opened.fingerprint = store::save(
             &self.path,
