@@ -188,6 +188,21 @@ fn an_exported_kdbx_lists_every_entry_in_keepassxc_and_reimports_whole() {
     );
     assert_eq!(refused.code, 1, "an existing file needs --force");
 
+    let onto_vault = with_vault(
+        &vault.path,
+        &["export", "--format", "kdbx", arg(&vault.path), "--force"],
+        &lines(&[PASSWORD, "x"]),
+    );
+    assert_eq!(
+        onto_vault.code, 1,
+        "the vault itself is never an export target"
+    );
+    assert!(
+        onto_vault.stderr.contains("belongs to the vault"),
+        "{}",
+        onto_vault.stderr
+    );
+
     let fresh = new_empty_vault(vault.dir.path());
     let back = with_vault(
         &fresh,

@@ -159,6 +159,7 @@ pub fn export(
     file: &Path,
     force: bool,
 ) -> Result<(), CliError> {
+    crate::export::check_target(file, path)?;
     if file.exists() && !force {
         return Err(CliError::ExportTargetExists(file.display().to_string()));
     }

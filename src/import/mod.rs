@@ -202,12 +202,12 @@ pub fn preview(vault: &Vault, imported: &Imported) -> Preview {
 
 fn new_secret(imported: ImportedSecret) -> Secret {
     let mut secret = Secret::new(imported.content);
+    // The source's creation time is kept unless it lies in the future. The
+    // import itself is the secret's latest change, whatever the source says:
+    // a time ahead of the clock would outrank every later edit or deletion.
     if let Some(created) = imported.created_ms {
-        secret.created_ms = created;
+        secret.created_ms = created.min(secret.created_ms);
     }
-    // The import is the newest change the vault knows of, whatever the
-    // source says, so that sync and history order it after older edits.
-    secret.updated_ms = secret.updated_ms.max(imported.updated_ms.unwrap_or(0));
     secret.favourite = imported.favourite;
     secret.attachments = imported
         .attachments
@@ -546,12 +546,19 @@ mod tests {
     }
 
     #[test]
-    fn an_import_never_makes_a_secret_older_than_the_import() {
+    fn an_imported_secret_is_changed_now_and_never_dated_in_the_future() {
         let mut imported = login("a", "a.example", "x");
         imported.created_ms = Some(1_000);
         imported.updated_ms = Some(2_000);
         let secret = new_secret(imported);
         assert_eq!(secret.created_ms, 1_000);
         assert!(secret.updated_ms > 2_000);
+
+        let far = now_ms() + 10 * 365 * 24 * 3600 * 1000;
+        let mut future = login("b", "b.example", "y");
+        future.created_ms = Some(far);
+        future.updated_ms = Some(far);
+        let secret = new_secret(future);
+        assert!(secret.created_ms <= now_ms() && secret.updated_ms <= now_ms());
     }
 }

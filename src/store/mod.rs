@@ -233,6 +233,9 @@ pub fn save(
     save_sealed(path, keys, &bytes, expected, None)
 }
 
+/// Held by a save from its fingerprint check to its rename.
+static SAVING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Writes already sealed bytes. `fail_after` makes the temp-file writer fail
 /// after that many bytes: tests use it to stand for a full disk.
 #[doc(hidden)]
@@ -255,6 +258,13 @@ pub fn save_sealed(
         _ => path.to_owned(),
     };
     let path = resolved.as_path();
+    // One save at a time in this process, from the fingerprint check to the
+    // rename: the window's worker and the sync thread may both save one
+    // vault, and neither may replace a file the other just wrote. (Other
+    // processes are kept out by the writer lock.)
+    let _one_at_a_time = SAVING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let current = Fingerprint::of_file(path).map_err(|source| StoreError::Read {
         path: path.to_owned(),
         source,

@@ -182,13 +182,12 @@ fn merge_and_upload(
     };
     let header_changed = keys.header() != opened.keys.header();
     let saved_locally = header_changed || differs(&merged, &opened.vault);
-    let remote_changes = differs(&merged, &remote);
-    if saved_locally {
-        opened.fingerprint = store::save(path, &keys, &merged, Some(opened.fingerprint))?;
-        opened.vault = merged;
-        opened.keys = keys;
-    }
+    let remote_changes = differs(&merged, &remote) || remote_keys_differ(&keys, bytes);
 
+    // Upload first, then save here: a failed upload (network, 412, 413)
+    // leaves the local file exactly as the window or CLI last saved it, so
+    // its fingerprint stays true; a failed local save after a good upload
+    // only means the next sync brings the merge back.
     let mut outcome = SyncOutcome {
         report,
         sent: report.kept_local,
@@ -196,10 +195,15 @@ fn merge_and_upload(
         uploaded: false,
         saved_locally,
     };
-    if remote_changes || remote_keys_differ(&opened.keys, bytes) {
-        let upload = opened.keys.seal(&opened.vault)?;
+    if remote_changes {
+        let upload = keys.seal(&merged)?;
         outcome.revision = client.put_vault(&upload, revision)?;
         outcome.uploaded = true;
+    }
+    if saved_locally {
+        opened.fingerprint = store::save(path, &keys, &merged, Some(opened.fingerprint))?;
+        opened.vault = merged;
+        opened.keys = keys;
     }
     Ok(outcome)
 }

@@ -439,6 +439,22 @@ impl QvaultApp {
         }
     }
 
+    /// Sends a job to the sync thread, unless offline mode forbids the
+    /// network (logging out still forgets the account locally).
+    fn send_sync(&mut self, job: sync::SyncJob) {
+        let needs_network = !matches!(job, sync::SyncJob::Forget);
+        if self.settings.offline && needs_network {
+            let message = "Qvault is in offline mode: turn it off in Settings to sync".to_owned();
+            if let Screen::FirstRun(first_run) = &mut self.screen {
+                first_run.download_failed(message);
+            } else {
+                self.set_status(message);
+            }
+            return;
+        }
+        self.sync.send(job);
+    }
+
     /// Sends a job to the worker, keeping an unlock's password until the
     /// answer (see `unlock_password`).
     fn send_job(&mut self, job: Job) {
@@ -496,14 +512,14 @@ impl QvaultApp {
         if !((view.wanted && settled) || periodic) {
             return;
         }
-        if let Some((opened, generation)) = session.sync_snapshot() {
+        if let Some((opened, stamp)) = session.sync_snapshot() {
             session.sync.wanted = false;
             session.sync.in_flight = true;
             session.sync.status = Some("Syncing…".into());
             self.sync.send(sync::SyncJob::Sync {
                 path: session.path().to_owned(),
                 opened,
-                generation,
+                stamp,
             });
         }
     }
@@ -641,6 +657,7 @@ impl QvaultApp {
                     self.dialogs.export_started();
                     self.worker.send(Job::Export {
                         path,
+                        vault_path: session.path().to_owned(),
                         vault: Box::new(session.vault.clone()),
                         password,
                     });
@@ -753,7 +770,7 @@ impl QvaultApp {
             Command::OpenAbout => self.update.open_about(),
             Command::OpenGenerator { target } => self.dialogs.open_generator(target),
             Command::Send(job) => self.send_job(job),
-            Command::Sync(job) => self.sync.send(job),
+            Command::Sync(job) => self.send_sync(job),
             Command::SavePng(png) => self.pick_file(FilePurpose::SaveQrPng(png)),
             Command::PersistSettings => self.settings_changed_at = Some(Instant::now()),
             Command::OpenFile => self.pick_file(FilePurpose::OpenVault),
@@ -868,8 +885,9 @@ impl QvaultApp {
             self.worker.send(job);
         }
         self.screen = Screen::Unlock(Box::new(UnlockScreen::new(path)));
-        // The sync thread drops its token and the password it held.
-        self.sync.send(sync::SyncJob::Forget);
+        // The sync thread drops its token and the password it held, and any
+        // answer still coming from this session is ignored.
+        self.sync.forget();
         self.dialogs = Dialogs::default();
         // A "Save as PNG" picker may hold a secret's QR image: drop it.
         self.file_purpose = None;

@@ -70,9 +70,9 @@ pub(crate) struct Session {
     pub saved_at: Option<std::time::SystemTime>,
     /// Sync with a qvault-server, when the vault has an account.
     pub sync: super::sync::SyncView,
-    /// Counts changes to the model, so that a sync's answer can tell
-    /// whether the vault was edited while it ran.
-    generation: u64,
+    /// Counts edits and key changes, so that a sync's answer can tell what
+    /// happened while it ran.
+    stamp: super::sync::Stamp,
 }
 
 impl Session {
@@ -112,7 +112,7 @@ impl Session {
             busy: false,
             saved_at: None,
             sync: super::sync::SyncView::default(),
-            generation: 0,
+            stamp: super::sync::Stamp::default(),
         };
         if purged > 0 {
             session.changed();
@@ -138,7 +138,7 @@ impl Session {
     /// Call after a change nothing searched depends on (a star, a use, an
     /// attachment, a setting): schedules a save only.
     pub fn touched(&mut self) {
-        self.generation += 1;
+        self.stamp.edits += 1;
         self.changed_at = Some(Instant::now());
         if self.save_state != SaveState::Saving {
             self.save_state = SaveState::Pending;
@@ -171,7 +171,7 @@ impl Session {
 
     /// A snapshot of the vault as saved, for the sync thread; `None` while
     /// changes wait to be saved (the sync then follows the save).
-    pub fn sync_snapshot(&self) -> Option<(Box<crate::store::Opened>, u64)> {
+    pub fn sync_snapshot(&self) -> Option<(Box<crate::store::Opened>, super::sync::Stamp)> {
         let saved = self.save_state == SaveState::Saved && self.changed_at.is_none();
         saved.then(|| {
             let opened = crate::store::Opened {
@@ -179,7 +179,7 @@ impl Session {
                 keys: (*self.keys).clone(),
                 fingerprint: self.fingerprint,
             };
-            (Box::new(opened), self.generation)
+            (Box::new(opened), self.stamp)
         })
     }
 
@@ -193,15 +193,41 @@ impl Session {
             return;
         }
         let opened = *synced.opened;
-        *self.keys = opened.keys;
         self.fingerprint = opened.fingerprint;
-        if synced.generation == self.generation {
-            self.vault = opened.vault;
-            self.index = SearchIndex::build(&self.vault);
-        } else {
+        if synced.stamp.keys != self.stamp.keys {
+            // The password changed while the sync ran: keep the new keys and
+            // write the merge again with them.
             let (merged, _) = crate::vault::merge::merge(&self.vault, &opened.vault);
             self.vault = merged;
             self.changed();
+            return;
+        }
+        *self.keys = opened.keys;
+        if synced.stamp.edits == self.stamp.edits {
+            self.vault = opened.vault;
+            self.index = SearchIndex::build(&self.vault);
+        } else {
+            let recovery_code = opened.vault.recovery_code.clone();
+            let (mut merged, _) = crate::vault::merge::merge(&self.vault, &opened.vault);
+            // The recovery code is the one of the adopted keys' slot.
+            merged.recovery_code = recovery_code;
+            self.vault = merged;
+            self.changed();
+        }
+    }
+
+    /// The server still knows the old password's auth key, and the sync
+    /// thread the old password: stop syncing rather than let a sync bring
+    /// the old keys back.
+    // TODO: move the account to the new password (ChangeAuthKey) instead.
+    fn stop_sync_after_password_change(&mut self, commands: &mut Vec<Command>) {
+        if self.sync.account.take().is_some() {
+            commands.push(Command::Sync(super::sync::SyncJob::Forget));
+            self.sync.status = Some(
+                "Sync is off: the master password changed, and moving a sync account to a \
+                 new password is not supported yet"
+                    .into(),
+            );
         }
     }
 
@@ -256,6 +282,8 @@ impl Session {
                 match result {
                     Ok(keys) => {
                         self.keys = keys;
+                        self.stamp.keys += 1;
+                        self.stop_sync_after_password_change(commands);
                         self.needs_new_password = false;
                         self.new_password = super::onboarding::PasswordPair::default();
                         dialogs.password_changed();

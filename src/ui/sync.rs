@@ -41,7 +41,7 @@ pub(crate) enum SyncJob {
     Sync {
         path: PathBuf,
         opened: Box<Opened>,
-        generation: u64,
+        stamp: Stamp,
     },
     /// A new device: log in, download the account's vault into `path`
     /// (only once it opens with the password) and open it.
@@ -52,10 +52,24 @@ pub(crate) enum SyncJob {
         password: Password,
         allow_http: bool,
     },
-    LogOut,
-    DeleteAccount,
+    /// Log out and forget the account (its `NAME.sync.json` too), so that
+    /// unlocking does not log in again.
+    LogOut {
+        path: PathBuf,
+    },
+    DeleteAccount {
+        path: PathBuf,
+    },
     /// The vault locked: drop the token and the password.
     Forget,
+}
+
+/// Where a session stood when a sync took its snapshot: how many edits it
+/// had seen, and how many times its keys changed (a new master password).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Stamp {
+    pub edits: u64,
+    pub keys: u64,
 }
 
 /// The account a vault syncs with.
@@ -69,8 +83,8 @@ pub(crate) struct Account {
 pub(crate) struct Synced {
     pub opened: Box<Opened>,
     pub outcome: SyncOutcome,
-    /// The session's edit count when the snapshot was taken.
-    pub generation: u64,
+    /// The session's state when the snapshot was taken.
+    pub stamp: Stamp,
 }
 
 /// What the sync thread answers.
@@ -108,7 +122,10 @@ impl Connection {
                 (allow_http, register),
             ))),
             SyncJob::Resume { path, password } => {
-                let state = engine::read_state(&path)?;
+                let Some(state) = engine::read_state(&path) else {
+                    *self = Self::default();
+                    return None;
+                };
                 let allow_http = state.server.starts_with("http://");
                 Some(SyncReply::LoggedIn(self.log_in(
                     &path,
@@ -121,8 +138,8 @@ impl Connection {
             SyncJob::Sync {
                 path,
                 opened,
-                generation,
-            } => Some(SyncReply::Synced(self.sync(&path, opened, generation))),
+                stamp,
+            } => Some(SyncReply::Synced(self.sync(&path, opened, stamp))),
             SyncJob::Download {
                 path,
                 server,
@@ -132,11 +149,18 @@ impl Connection {
             } => Some(SyncReply::Downloaded(
                 self.download(path, &server, &email, password, allow_http),
             )),
-            SyncJob::LogOut => {
+            SyncJob::LogOut { path } => {
                 self.log_out();
+                forget_account(&path);
                 Some(SyncReply::LoggedOut)
             }
-            SyncJob::DeleteAccount => Some(SyncReply::Deleted(self.delete_account())),
+            SyncJob::DeleteAccount { path } => {
+                let result = self.delete_account();
+                if result.is_ok() {
+                    forget_account(&path);
+                }
+                Some(SyncReply::Deleted(result))
+            }
             SyncJob::Forget => {
                 *self = Self::default();
                 None
@@ -234,7 +258,7 @@ impl Connection {
         &mut self,
         path: &Path,
         mut opened: Box<Opened>,
-        generation: u64,
+        stamp: Stamp,
     ) -> Result<Box<Synced>, String> {
         let (Some(client), Some(password)) = (&self.client, &self.password) else {
             return Err("not logged in to a sync server".into());
@@ -244,7 +268,7 @@ impl Connection {
         Ok(Box::new(Synced {
             opened,
             outcome,
-            generation,
+            stamp,
         }))
     }
 
@@ -270,38 +294,71 @@ impl Connection {
     }
 }
 
-/// The window's handle on the sync thread.
+/// Removes the remembered account beside the vault.
+fn forget_account(vault_path: &Path) {
+    let state = engine::state_path(vault_path);
+    if let Err(e) = std::fs::remove_file(&state)
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        log::warn!("failed to remove {}: {e}", state.display());
+    }
+}
+
+/// The window's handle on the sync thread. Jobs and replies carry an
+/// epoch that changes whenever the vault locks, so that an answer to a job
+/// of an earlier session (a sync still running at lock time) is dropped.
 pub(crate) struct SyncWorker {
-    jobs: SyncSender<SyncJob>,
-    replies: Receiver<SyncReply>,
+    jobs: SyncSender<(u64, SyncJob)>,
+    replies: Receiver<(u64, SyncReply)>,
+    epoch: u64,
 }
 
 impl SyncWorker {
     pub fn start(wake: impl Fn() + Send + 'static) -> std::io::Result<Self> {
-        let (jobs, job_rx) = mpsc::sync_channel::<SyncJob>(16);
+        let (jobs, job_rx) = mpsc::sync_channel::<(u64, SyncJob)>(16);
         let (reply_tx, replies) = mpsc::channel();
         thread::Builder::new()
             .name("qvault-sync".into())
             .spawn(move || {
                 let mut connection = Connection::default();
-                for job in job_rx {
+                for (epoch, job) in job_rx {
                     if let Some(reply) = connection.run(job) {
-                        let _ = reply_tx.send(reply);
+                        let _ = reply_tx.send((epoch, reply));
                         wake();
                     }
                 }
             })?;
-        Ok(Self { jobs, replies })
+        Ok(Self {
+            jobs,
+            replies,
+            epoch: 0,
+        })
     }
 
     pub fn send(&self, job: SyncJob) {
-        if self.jobs.try_send(job).is_err() {
+        if self.jobs.try_send((self.epoch, job)).is_err() {
             log::warn!("the sync thread is busy or gone; the request was dropped");
         }
     }
 
+    /// The vault locked: answers to earlier jobs are dropped from now on,
+    /// and the thread forgets its token and password (this one job waits
+    /// for room in the queue rather than being dropped).
+    pub fn forget(&mut self) {
+        self.epoch += 1;
+        if self.jobs.send((self.epoch, SyncJob::Forget)).is_err() {
+            log::warn!("the sync thread is gone");
+        }
+    }
+
+    /// The next answer to a job of the current epoch.
     pub fn try_recv(&self) -> Option<SyncReply> {
-        self.replies.try_recv().ok()
+        while let Ok((epoch, reply)) = self.replies.try_recv() {
+            if epoch == self.epoch {
+                return Some(reply);
+            }
+        }
+        None
     }
 }
 
@@ -371,7 +428,7 @@ pub(crate) fn settings_ui(
     let path = session.path().to_owned();
     let view = &mut session.sync;
     match view.account.clone() {
-        Some(account) => account_ui(ui, view, &account, *offline, commands),
+        Some(account) => account_ui(ui, view, (&account, &path), *offline, commands),
         None => login_form_ui(ui, &mut view.form, &path, *offline, commands),
     }
     if let Some(status) = &view.status {
@@ -383,7 +440,7 @@ pub(crate) fn settings_ui(
 fn account_ui(
     ui: &mut egui::Ui,
     view: &mut SyncView,
-    account: &Account,
+    (account, path): (&Account, &Path),
     offline: bool,
     commands: &mut Vec<super::Command>,
 ) {
@@ -401,7 +458,9 @@ fn account_ui(
             view.last_sync = None;
         }
         if ui.button("Log out").clicked() {
-            commands.push(super::Command::Sync(SyncJob::LogOut));
+            commands.push(super::Command::Sync(SyncJob::LogOut {
+                path: path.to_owned(),
+            }));
         }
         if ui.button("Delete account…").clicked() {
             view.form.confirm_delete = true;
@@ -414,7 +473,9 @@ fn account_ui(
         );
         ui.horizontal(|ui| {
             if ui.button("Delete account").clicked() {
-                commands.push(super::Command::Sync(SyncJob::DeleteAccount));
+                commands.push(super::Command::Sync(SyncJob::DeleteAccount {
+                    path: path.to_owned(),
+                }));
                 view.form.confirm_delete = false;
             }
             if ui.button("Keep it").clicked() {

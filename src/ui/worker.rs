@@ -94,6 +94,8 @@ pub enum Job {
     /// Write a snapshot of the vault as KDBX (with `password`) or CSV.
     Export {
         path: PathBuf,
+        /// The open vault's file, which an export must never replace.
+        vault_path: PathBuf,
         vault: Box<Vault>,
         password: Option<Password>,
     },
@@ -162,9 +164,14 @@ fn transfer(job: Job) -> Option<Reply> {
         )),
         Job::Export {
             path,
+            vault_path,
             vault,
             password,
-        } => Reply::Exported(export(&path, &vault, password.as_ref())),
+        } => Reply::Exported(
+            crate::export::check_target(&path, &vault_path)
+                .map_err(|e| e.to_string())
+                .and_then(|()| export(&path, &vault, password.as_ref())),
+        ),
         _ => return None,
     };
     Some(reply)
