@@ -52,26 +52,20 @@ pub fn read(
     password: Option<&str>,
     key_file: Option<&Path>,
 ) -> Result<Imported, ImportError> {
-    let bytes = Zeroizing::new(read_file(path)?);
+    let bytes = super::read_source(path)?;
     if bytes.get(..4) != Some(&SIGNATURE[..]) {
         return Err(ImportError::Unrecognised(format!(
             "{} is not a KeePass database (it does not start with the KeePass signature)",
             path.display()
         )));
     }
+    super::kdbx_cost::check(&bytes)?;
     let key = database_key(password, key_file)?;
     let database = open(&bytes, key.clone())?;
     if matches!(database.config.version, DatabaseVersion::KDB3(_)) {
         check_kdbx3_header_hash(&bytes, key)?;
     }
     Ok(convert(&database))
-}
-
-fn read_file(path: &Path) -> Result<Vec<u8>, ImportError> {
-    std::fs::read(path).map_err(|source| ImportError::Io {
-        path: path.display().to_string(),
-        source,
-    })
 }
 
 fn database_key(
@@ -88,7 +82,7 @@ fn database_key(
         key = key.with_password(password);
     }
     if let Some(key_file) = key_file {
-        let bytes = Zeroizing::new(read_file(key_file)?);
+        let bytes = super::read_source(key_file)?;
         key = key
             .with_keyfile(&mut bytes.as_slice())
             .map_err(|source| ImportError::Io {

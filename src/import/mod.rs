@@ -10,6 +10,7 @@
 
 pub mod csv;
 pub mod kdbx;
+mod kdbx_cost;
 pub mod legacy;
 
 use std::collections::HashSet;
