@@ -350,22 +350,44 @@ impl Session {
         if editor.secret_id.is_none() && editor.draft == SecretContent::default() {
             return; // a new secret left empty is not a secret
         }
-        let changed = match editor.secret_id {
-            Some(secret_id) => self
+        let result = match editor.secret_id {
+            Some(secret_id) => {
+                self.vault
+                    .update_secret(editor.box_id, secret_id, editor.draft.clone())
+            }
+            None => self
                 .vault
-                .update_secret(editor.box_id, secret_id, editor.draft)
-                .unwrap_or(false),
-            None => match self.vault.add_secret(editor.box_id, editor.draft) {
-                Ok(id) => {
+                .add_secret(editor.box_id, editor.draft.clone())
+                .map(|id| {
                     self.selected_secret = Some(id);
                     true
-                }
-                Err(_) => false,
-            },
+                }),
         };
+        // The secret or its box may be gone (deleted on another device and
+        // synced meanwhile): the draft becomes a new secret, never lost.
+        let changed = result.unwrap_or_else(|_| self.rescue_draft(editor.box_id, editor.draft));
         if changed {
             self.changed();
         }
+    }
+
+    /// Adds a draft whose secret is gone: into its box, or into a box made
+    /// again with the name and type it had (from the trash), else into a
+    /// Custom box "Recovered edits".
+    fn rescue_draft(&mut self, box_id: Uuid, draft: SecretContent) -> bool {
+        let target = if self.vault.box_by_id(box_id).is_some() {
+            Some(box_id)
+        } else {
+            let (name, kind) = self.vault.trash.iter().find(|t| t.box_id == box_id).map_or(
+                ("Recovered edits".to_owned(), crate::vault::BoxKind::Custom),
+                |t| (t.box_name.clone(), t.kind),
+            );
+            self.vault.add_box(&name, kind).ok()
+        };
+        target
+            .and_then(|id| self.vault.add_secret(id, draft).ok())
+            .inspect(|id| self.selected_secret = Some(*id))
+            .is_some()
     }
 
     pub fn shortcuts(&mut self, ctx: &egui::Context, dialogs: &mut Dialogs) {
@@ -463,4 +485,80 @@ pub(crate) fn drop_empty_fields(content: &mut SecretContent) {
         items.retain(|item| !item.is_empty());
     }
     content.lists.retain(|_, items| !items.is_empty());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::{KdfParams, Password};
+    use crate::vault::BoxKind;
+
+    fn session(dir: &Path) -> Session {
+        let path = dir.join("v.qvault");
+        let (opened, _) =
+            crate::store::create(&path, &Password::new("session test"), KdfParams::FLOOR)
+                .expect("create");
+        let lock = WriterLock::acquire(&path).expect("lock");
+        Session::new(OpenedVault {
+            opened,
+            lock,
+            path,
+            recovery_code: None,
+        })
+    }
+
+    fn editing(session: &mut Session, box_id: Uuid, secret_id: Uuid, notes: &str) {
+        let mut draft = SecretContent::default();
+        draft.set("issuer", "shop.example");
+        draft.set("notes", notes);
+        session.editor = Some(Editor {
+            box_id,
+            secret_id: Some(secret_id),
+            draft,
+            revealed: std::collections::HashSet::new(),
+            focus_first: false,
+            problem: None,
+        });
+    }
+
+    #[test]
+    fn a_draft_whose_secret_or_box_was_deleted_meanwhile_is_kept_as_a_new_secret() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut session = session(dir.path());
+        let logins = session
+            .vault
+            .add_box("Logins", BoxKind::Passwords)
+            .expect("box");
+        let mut content = SecretContent::default();
+        content.set("issuer", "shop.example");
+        let secret = session
+            .vault
+            .add_secret(logins, content.clone())
+            .expect("secret");
+
+        // The secret goes (a sync took in a deletion) while it is edited.
+        editing(&mut session, logins, secret, "typed while it went");
+        session.vault.delete_secret(logins, secret).expect("delete");
+        session.commit_editor();
+        let kept = session
+            .vault
+            .find_by_title("shop.example")
+            .expect("the draft");
+        assert_eq!(kept.1.content.get("notes"), "typed while it went");
+
+        // The whole box goes: it comes back with its name and type.
+        let secret = kept.1.id;
+        editing(&mut session, logins, secret, "typed while the box went");
+        session.vault.delete_box(logins).expect("delete box");
+        session.commit_editor();
+        let (vault_box, kept) = session
+            .vault
+            .find_by_title("shop.example")
+            .expect("the draft");
+        assert_eq!(
+            (vault_box.name.as_str(), vault_box.kind),
+            ("Logins", BoxKind::Passwords)
+        );
+        assert_eq!(kept.content.get("notes"), "typed while the box went");
+    }
 }
