@@ -145,11 +145,30 @@ impl LoginLimiter {
         by_ip >= self.max_failures || by_account >= self.max_failures
     }
 
+    /// Counts an attempt as failed before it is checked, so that many
+    /// attempts sent at once cannot all pass [`Self::is_blocked`] before the
+    /// first one fails; returns false (and counts nothing) when blocked.
+    /// A success then takes the count back with [`Self::record_success`].
+    pub fn begin_attempt(&self, ip: IpAddr, account: &str) -> bool {
+        let now = Instant::now();
+        let mut failures = self.lock();
+        let by_ip = recent(failures.by_ip.get_mut(&ip), now, self.window);
+        let by_account = recent(failures.by_account.get_mut(account), now, self.window);
+        if by_ip >= self.max_failures || by_account >= self.max_failures {
+            return false;
+        }
+        Self::push(&mut failures, ip, account, now, self.window);
+        true
+    }
+
     pub fn record_failure(&self, ip: IpAddr, account: &str) {
         let now = Instant::now();
         let mut failures = self.lock();
+        Self::push(&mut failures, ip, account, now, self.window);
+    }
+
+    fn push(failures: &mut Failures, ip: IpAddr, account: &str, now: Instant, window: Duration) {
         if failures.by_ip.len() + failures.by_account.len() > SWEEP_AFTER_KEYS {
-            let window = self.window;
             failures
                 .by_ip
                 .retain(|_, times| recent(Some(times), now, window) > 0);
@@ -165,9 +184,14 @@ impl LoginLimiter {
             .push(now);
     }
 
-    /// A successful login clears the account's count (not the address's).
-    pub fn record_success(&self, account: &str) {
-        self.lock().by_account.remove(account);
+    /// A successful login clears the account's count and takes back the
+    /// address's attempt counted by [`Self::begin_attempt`].
+    pub fn record_success(&self, ip: IpAddr, account: &str) {
+        let mut failures = self.lock();
+        failures.by_account.remove(account);
+        if let Some(times) = failures.by_ip.get_mut(&ip) {
+            times.pop();
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Failures> {
@@ -221,6 +245,23 @@ mod tests {
         assert_ne!(token, new_token().expect("token"));
         assert_eq!(token_hash(&token).len(), 64);
         assert!(!token_hash(&token).contains(&token));
+    }
+
+    #[test]
+    fn attempts_count_before_they_are_checked_and_a_success_takes_its_own_back() {
+        let limiter = LoginLimiter::new(3, Duration::from_mins(1));
+        let ip: IpAddr = [127, 0, 0, 1].into();
+        // Three attempts in flight at once use up the allowance...
+        for _ in 0..3 {
+            assert!(limiter.begin_attempt(ip, "a@example.com"));
+        }
+        assert!(
+            !limiter.begin_attempt(ip, "a@example.com"),
+            "a fourth waits"
+        );
+        // ...and a success clears the account and gives the address one back.
+        limiter.record_success(ip, "a@example.com");
+        assert!(limiter.begin_attempt(ip, "a@example.com"));
     }
 
     #[test]

@@ -186,7 +186,7 @@ pub async fn login(
 ) -> Result<Json<Session>, Failure> {
     let ip = client_ip(&shared, &headers, peer);
     let email = normalize_email(&credentials.email).ok_or_else(Failure::wrong_credentials)?;
-    if shared.limiter.is_blocked(ip, &email) {
+    if !shared.limiter.begin_attempt(ip, &email) {
         log::warn!("login refused: too many failed attempts from {ip} or for one account");
         return Err(Failure::new(
             StatusCode::TOO_MANY_REQUESTS,
@@ -206,13 +206,11 @@ pub async fn login(
     match user {
         Some(user) if verified => {
             let _ = slot.0.set(user.id);
-            shared.limiter.record_success(&email);
+            shared.limiter.record_success(ip, &email);
             Ok(Json(issue_session(&shared, user.id).await?))
         }
-        _ => {
-            shared.limiter.record_failure(ip, &email);
-            Err(Failure::wrong_credentials())
-        }
+        // The attempt was counted as failed before the check.
+        _ => Err(Failure::wrong_credentials()),
     }
 }
 
