@@ -86,7 +86,7 @@ fn a_vault_registered_from_settings_syncs_and_takes_in_another_devices_secret() 
             .is_some()
     );
 
-    click(&mut harness, "Work offline (no network requests at all)");
+    click(&mut harness, "Offline mode (no network connections)");
     assert!(has_label(&harness, "Sync now"));
     assert!(
         harness

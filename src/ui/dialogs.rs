@@ -820,9 +820,7 @@ impl Dialogs {
                 ui.separator();
                 dialog.recovery_ui(ui, session, commands);
                 ui.separator();
-                if super::sync::settings_ui(ui, session, &mut settings.offline, commands) {
-                    commands.push(Command::PersistSettings);
-                }
+                super::sync::settings_ui(ui, session, settings.offline, commands);
                 ui.separator();
                 ui.horizontal(|ui| {
                     if ui.button("Import…").clicked() {

@@ -413,28 +413,24 @@ pub(crate) fn synced_text(outcome: &SyncOutcome) -> String {
     }
 }
 
-/// Settings → Sync: the account form, or the account with its actions; and
-/// the Online/Offline switch (offline: no network request at all).
+/// Settings → Sync: the account form, or the account with its actions.
+/// (The offline switch, which stops sync too, is with the preferences.)
 pub(crate) fn settings_ui(
     ui: &mut egui::Ui,
     session: &mut super::session::Session,
-    offline: &mut bool,
+    offline: bool,
     commands: &mut Vec<super::Command>,
-) -> bool {
+) {
     ui.strong("Sync");
-    let changed = ui
-        .checkbox(offline, "Work offline (no network requests at all)")
-        .changed();
     let path = session.path().to_owned();
     let view = &mut session.sync;
     match view.account.clone() {
-        Some(account) => account_ui(ui, view, (&account, &path), *offline, commands),
-        None => login_form_ui(ui, &mut view.form, &path, *offline, commands),
+        Some(account) => account_ui(ui, view, (&account, &path), offline, commands),
+        None => login_form_ui(ui, &mut view.form, &path, offline, commands),
     }
     if let Some(status) = &view.status {
         ui.label(status);
     }
-    changed
 }
 
 fn account_ui(
@@ -545,6 +541,6 @@ fn login_form_ui(
         }
     });
     if offline {
-        ui.label(egui::RichText::new("Turn off offline mode to sign in.").weak());
+        ui.label(egui::RichText::new("Turn off offline mode (above) to sign in.").weak());
     }
 }
