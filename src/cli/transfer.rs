@@ -172,7 +172,8 @@ pub fn export(
         ExportFormat::Csv => {
             eprintln!(
                 "qvault: warning: a CSV file is not encrypted; anyone who can read {} sees \
-                 every password. Import it where it is going, then delete it.",
+                 every password. Import it where it is going, then delete it; open it with \
+                 a password manager, not a spreadsheet.",
                 file.display()
             );
             crate::export::csv::write(&opened.vault, file)?

@@ -135,8 +135,8 @@ impl ImportDialog {
     fn choose_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) -> bool {
         ui.label(
             "Bring in a KeePass database, a CSV export of another password manager \
-             (Bitwarden, Chrome, Firefox, LastPass, 1Password, KeePassXC, Dashlane, \
-             Proton Pass) or a vault of the original Qvault app. Nothing changes \
+             (Bitwarden, Chrome, Edge, Brave, Firefox, LastPass, 1Password, KeePassXC, \
+             Dashlane, Proton Pass, NordPass) or a vault of the original Qvault app. Nothing changes \
              until you have seen what the file holds.",
         );
         ui.add_space(6.0);
@@ -483,7 +483,8 @@ impl ExportDialog {
                 ui.colored_label(
                     ui.visuals().warn_fg_color,
                     "A CSV file is not encrypted: anyone who can read it sees every \
-                     password. Import it where it is going, then delete it.",
+                     password. Import it where it is going, then delete it. Open it with a \
+                     password manager, not a spreadsheet.",
                 );
                 Some(None)
             } else {
