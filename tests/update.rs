@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 use common::ui::{has_label, step_until};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use qvault::settings::Settings;
 use qvault::ui::{LaunchCheck, QvaultApp};
 use qvault::update::{self, CheckOutcome, Offer, UpdateConfig, UpdateError};
 use zipsign_api::SigningKey;
@@ -319,23 +318,12 @@ fn a_stalled_server_makes_the_cli_check_give_up_within_15_seconds() {
 }
 
 fn harness_checking(dir: &Path, manifest_url: String) -> Harness<'static, QvaultApp> {
-    let vault = dir.join("vault.qvault");
-    let settings_path = dir.join("settings.json");
-    Harness::builder()
-        .with_size(egui::vec2(1280.0, 900.0))
-        .build_eframe(move |cc| {
-            QvaultApp::new(
-                &cc.egui_ctx,
-                Settings::default(),
-                settings_path,
-                Some(vault),
-            )
-            .expect("the worker thread starts")
-            .with_update_check(LaunchCheck {
-                enabled: true,
-                manifest_url: Some(manifest_url),
-            })
+    common::ui::app_harness_with(dir, move |app| {
+        app.with_update_check(LaunchCheck {
+            enabled: true,
+            manifest_url: Some(manifest_url),
         })
+    })
 }
 
 #[test]

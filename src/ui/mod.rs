@@ -422,19 +422,12 @@ impl QvaultApp {
                     view.status = Some("Logged out of the sync server".into());
                 }
                 sync::SyncReply::Downloaded(_) => {}
-                sync::SyncReply::Deleted(result) => {
-                    view.status = Some(match result {
-                        Ok(()) => "The sync account and its copy of the vault were deleted".into(),
-                        Err(e) => format!("Not deleted: {e}"),
-                    });
-                    if view
-                        .status
-                        .as_deref()
-                        .is_some_and(|s| s.starts_with("The sync"))
-                    {
-                        view.account = None;
-                    }
+                sync::SyncReply::Deleted(Ok(())) => {
+                    view.account = None;
+                    view.status =
+                        Some("The sync account and its copy of the vault were deleted".into());
                 }
+                sync::SyncReply::Deleted(Err(e)) => view.status = Some(format!("Not deleted: {e}")),
             }
         }
     }

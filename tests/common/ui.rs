@@ -11,18 +11,27 @@ use qvault::settings::Settings;
 use qvault::ui::QvaultApp;
 
 pub fn app_harness(dir: &Path) -> Harness<'static, QvaultApp> {
+    app_harness_with(dir, |app| app)
+}
+
+/// [`app_harness`], with the new app passed through `adjust` first.
+pub fn app_harness_with(
+    dir: &Path,
+    adjust: impl FnOnce(QvaultApp) -> QvaultApp + 'static,
+) -> Harness<'static, QvaultApp> {
     let vault = dir.join("vault.qvault");
     let settings_path = dir.join("settings.json");
     Harness::builder()
         .with_size(egui::vec2(1280.0, 900.0))
         .build_eframe(move |cc| {
-            QvaultApp::new(
+            let app = QvaultApp::new(
                 &cc.egui_ctx,
                 Settings::default(),
                 settings_path,
                 Some(vault),
             )
-            .expect("the worker thread starts")
+            .expect("the worker thread starts");
+            adjust(app)
         })
 }
 
