@@ -369,6 +369,35 @@ pub fn write_private_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     })
 }
 
+/// Removes the temp files a killed save left beside the vault (the vault's
+/// and its backup's, named by [`temp_path`]). Only the writer calls this,
+/// when it takes the lock, so no save of ours is under way. They hold only
+/// ciphertext; this keeps crashes from leaving litter.
+fn remove_stale_temps(vault_path: &Path) {
+    let Some(name) = vault_path.file_name() else {
+        return;
+    };
+    let dir = vault_path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = name.to_string_lossy();
+    let prefixes = [format!(".{name}.tmp-"), format!(".{name}.bak.tmp-")];
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        if prefixes.iter().any(|p| file_name.starts_with(p.as_str())) {
+            match fs::remove_file(entry.path()) {
+                Ok(()) => log::info!("removed {file_name}, left by an interrupted save"),
+                Err(e) => log::warn!("could not remove {file_name}: {e}"),
+            }
+        }
+    }
+}
+
 fn sync_dir(path: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
@@ -405,7 +434,10 @@ impl WriterLock {
                 source,
             })?;
         match file.try_lock() {
-            Ok(()) => Ok(Self { _file: file }),
+            Ok(()) => {
+                remove_stale_temps(vault_path);
+                Ok(Self { _file: file })
+            }
             Err(fs::TryLockError::WouldBlock) => Err(StoreError::InUse),
             Err(fs::TryLockError::Error(source)) => Err(StoreError::Write {
                 path: lock_path,

@@ -6,6 +6,7 @@ mod common;
 
 mod attachments_ui;
 mod cli;
+mod crash;
 mod favourites_ui;
 mod format;
 mod health_ui;
