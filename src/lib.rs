@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod crypto;
 pub mod export;
+pub mod hardening;
 pub mod import;
 pub mod paths;
 pub mod qr;

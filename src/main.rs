@@ -7,6 +7,7 @@ use clap::Parser;
 use qvault::cli::Cli;
 
 fn main() -> ExitCode {
+    qvault::hardening::harden_process();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let cli = Cli::parse();
     match cli.command {
