@@ -18,6 +18,10 @@ pub enum Theme {
 }
 
 /// User preferences.
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "independent preferences, each a switch in Settings"
+)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
@@ -36,6 +40,10 @@ pub struct Settings {
     pub update_manifest_url: Option<String>,
     /// A release the user chose to skip: its banner is not shown again.
     pub skipped_version: Option<String>,
+    /// Show the on-screen keyboard under the master password field.
+    pub onscreen_keyboard: bool,
+    /// Shuffle the on-screen keyboard's keys after every press.
+    pub shuffle_keyboard: bool,
 }
 
 impl Default for Settings {
@@ -49,6 +57,8 @@ impl Default for Settings {
             check_for_updates: true,
             update_manifest_url: None,
             skipped_version: None,
+            onscreen_keyboard: false,
+            shuffle_keyboard: false,
         }
     }
 }

@@ -195,6 +195,38 @@ pub fn argon2id(
     Ok(Key32(out))
 }
 
+/// Parameters that make one Argon2id run take about `target` on this
+/// computer: the default memory and lanes (64 MiB, 4), with as many passes
+/// as fit, never fewer than [`KdfParams::FLOOR`]'s nor more than
+/// [`KdfParams::CEILING`]'s. Returns them with the time they are expected to
+/// take (measured over two passes with a random password and salt).
+pub fn calibrate(
+    target: std::time::Duration,
+) -> Result<(KdfParams, std::time::Duration), CryptoError> {
+    let probe = KdfParams {
+        iterations: KdfParams::FLOOR.iterations,
+        ..KdfParams::DEFAULT
+    };
+    let password = Password::new(data_encoding::HEXLOWER.encode(&random_array::<16>()?));
+    let salt = random_array::<SALT_LEN>()?;
+    // The first run also pays for page faults; time the second.
+    argon2id(&password, &salt, probe)?;
+    let started = std::time::Instant::now();
+    argon2id(&password, &salt, probe)?;
+    let per_pass = started.elapsed() / probe.iterations;
+    let per_pass_ns = per_pass.as_nanos().max(1);
+    let fits = (target.as_nanos() + per_pass_ns / 2) / per_pass_ns;
+    let iterations = u32::try_from(fits)
+        .unwrap_or(u32::MAX)
+        .clamp(KdfParams::FLOOR.iterations, KdfParams::CEILING.iterations);
+    let params = KdfParams {
+        iterations,
+        ..KdfParams::DEFAULT
+    };
+    params.check()?;
+    Ok((params, per_pass * iterations))
+}
+
 /// HKDF-SHA256 with a domain-separation label; used to branch keys (the
 /// recovery slot's KEK, the QR second factor, the sync auth key).
 pub fn hkdf(ikm: &[u8], salt: &[u8], label: &str) -> Key32 {
@@ -318,5 +350,24 @@ mod tests {
         let pw = Password::new("hunter2");
         assert!(!format!("{key:?}").contains("ab"));
         assert!(!format!("{pw:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn calibration_stays_within_the_floor_and_the_ceiling() {
+        use std::time::Duration;
+        let (fastest, _) = calibrate(Duration::ZERO).expect("calibrate");
+        assert_eq!(fastest.iterations, KdfParams::FLOOR.iterations);
+        let (slowest, _) = calibrate(Duration::from_hours(1)).expect("calibrate");
+        assert_eq!(slowest.iterations, KdfParams::CEILING.iterations);
+        let (one_second, expected) = calibrate(Duration::from_secs(1)).expect("calibrate");
+        assert!(one_second.check().is_ok());
+        assert_eq!(
+            (one_second.memory_kib, one_second.parallelism),
+            (
+                KdfParams::DEFAULT.memory_kib,
+                KdfParams::DEFAULT.parallelism
+            )
+        );
+        assert!(expected > Duration::ZERO);
     }
 }

@@ -53,6 +53,8 @@ struct Generator {
 enum PendingCheck {
     ChangePassword(Password),
     ShowRecovery,
+    /// Make unlocking take about a second, keeping this (checked) password.
+    CalibrateKdf(Password),
 }
 
 #[derive(Default)]
@@ -66,6 +68,8 @@ struct SettingsDialog {
     checked: Option<bool>,
     recovery: Option<(Zeroizing<String>, Option<egui::TextureHandle>)>,
     message: Option<String>,
+    calibrate_password: SecretText,
+    calibrating: bool,
 }
 
 #[derive(Default)]
@@ -307,6 +311,25 @@ impl Dialogs {
                 message: Some("The master password was changed.".into()),
                 ..SettingsDialog::default()
             };
+        }
+    }
+
+    pub fn kdf_calibrated(&mut self, kdf: crate::crypto::KdfParams, expected: std::time::Duration) {
+        if let Some(settings) = &mut self.settings {
+            settings.calibrating = false;
+            settings.message = Some(format!(
+                "Unlocking now takes about {:.1} s here ({} passes over {} MiB).",
+                expected.as_secs_f64(),
+                kdf.iterations,
+                kdf.memory_kib / 1024
+            ));
+        }
+    }
+
+    pub fn kdf_calibration_failed(&mut self, error: &str) {
+        if let Some(settings) = &mut self.settings {
+            settings.calibrating = false;
+            settings.message = Some(format!("The unlock time was not changed: {error}"));
         }
     }
 
@@ -820,6 +843,8 @@ impl Dialogs {
                 ui.separator();
                 dialog.recovery_ui(ui, session, commands);
                 ui.separator();
+                dialog.unlock_time_ui(ui, session, commands);
+                ui.separator();
                 super::sync::settings_ui(ui, session, settings.offline, commands);
                 ui.separator();
                 ui.horizontal(|ui| {
@@ -882,12 +907,17 @@ impl SettingsDialog {
             self.message = Some("Wrong password.".into());
             self.changing = false;
             self.revealing = false;
+            self.calibrating = false;
             return;
         }
         match pending {
             Some(PendingCheck::ChangePassword(new)) => {
                 session.request_password_change(new, commands);
                 self.message = Some("Changing the password…".into());
+            }
+            Some(PendingCheck::CalibrateKdf(password)) => {
+                session.request_kdf_calibration(password, commands);
+                self.message = Some("Measuring this computer…".into());
             }
             Some(PendingCheck::ShowRecovery) => {
                 let code = Zeroizing::new(session.vault.recovery_code.as_str().to_owned());
@@ -928,6 +958,64 @@ impl SettingsDialog {
             self.pending = Some(PendingCheck::ChangePassword(new));
             commands.push(check_password_job(session, password));
         }
+    }
+
+    /// The KDF's cost, and "make unlocking take about 1 s on this computer".
+    fn unlock_time_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        session: &Session,
+        commands: &mut Vec<Command>,
+    ) {
+        ui.strong("Unlock time");
+        let kdf = session.keys().header().kdf;
+        ui.label(format!(
+            "Argon2id with {} MiB, {} passes, {} lanes.",
+            kdf.memory_kib / 1024,
+            kdf.iterations,
+            kdf.parallelism
+        ));
+        if !self.calibrating {
+            if ui
+                .button("Make unlocking take about 1 s on this computer…")
+                .clicked()
+            {
+                self.calibrating = true;
+                self.message = None;
+            }
+            return;
+        }
+        if self.pending.is_some() || session.busy {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Measuring…");
+            });
+            return;
+        }
+        let response = widgets::secret_field(
+            ui,
+            "Master password to confirm",
+            &mut self.calibrate_password,
+            false,
+        );
+        let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        ui.horizontal(|ui| {
+            let ready = !self.calibrate_password.is_empty();
+            if ui
+                .add_enabled(ready, egui::Button::new("Measure and apply"))
+                .clicked()
+                || (entered && ready)
+            {
+                let password = Password::new(self.calibrate_password.as_str());
+                self.calibrate_password = SecretText::default();
+                self.pending = Some(PendingCheck::CalibrateKdf(password.clone()));
+                commands.push(check_password_job(session, password));
+            }
+            if ui.button("Cancel").clicked() {
+                self.calibrating = false;
+                self.calibrate_password = SecretText::default();
+            }
+        });
     }
 
     fn recovery_ui(&mut self, ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {

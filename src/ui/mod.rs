@@ -6,6 +6,7 @@
 mod clipboard;
 mod dialogs;
 mod history;
+mod keyboard;
 mod onboarding;
 mod session;
 mod sync;
@@ -259,7 +260,7 @@ impl QvaultApp {
         self.status_bar_ui(ui);
         match &mut self.screen {
             Screen::FirstRun(first_run) => first_run.ui(ui, &mut self.commands),
-            Screen::Unlock(unlock) => unlock.ui(ui, &mut self.commands),
+            Screen::Unlock(unlock) => unlock.ui(ui, &mut self.settings, &mut self.commands),
             Screen::Vault(session) => session.ui(ui, &mut self.commands),
         }
         let session = match &mut self.screen {

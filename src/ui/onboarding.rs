@@ -3,12 +3,15 @@
 //! code). Key derivation runs on the worker; these screens show a spinner.
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use super::Command;
+use super::keyboard::OnScreenKeyboard;
 use super::widgets;
 use super::worker::{Job, OpenedVault};
 use crate::crypto::recovery::RecoveryCode;
 use crate::crypto::{KdfParams, Password};
+use crate::settings::Settings;
 use crate::store::{Credential, StoreError};
 use crate::vault::SecretText;
 
@@ -269,6 +272,17 @@ impl FirstRun {
     }
 }
 
+/// How long the unlock screen makes the user wait after `failures` wrong
+/// passwords or recovery codes in a row: nothing for the first two (typos),
+/// then 5 s, doubling up to 5 minutes. This paces guessing at the window;
+/// the KDF is what protects a copied file.
+pub(crate) fn unlock_delay(failures: u32) -> Duration {
+    match failures {
+        0..=2 => Duration::ZERO,
+        n => Duration::from_secs((5u64 << (n - 3).min(6)).min(300)),
+    }
+}
+
 /// The unlock screen.
 pub(crate) struct UnlockScreen {
     path: PathBuf,
@@ -279,6 +293,10 @@ pub(crate) struct UnlockScreen {
     busy: bool,
     error: Option<String>,
     focus: bool,
+    /// Wrong passwords or codes in a row, and when the next try is allowed.
+    failures: u32,
+    retry_at: Option<Instant>,
+    keyboard: OnScreenKeyboard,
 }
 
 impl UnlockScreen {
@@ -292,6 +310,9 @@ impl UnlockScreen {
             busy: false,
             error: None,
             focus: true,
+            failures: 0,
+            retry_at: None,
+            keyboard: OnScreenKeyboard::default(),
         }
     }
 
@@ -304,6 +325,18 @@ impl UnlockScreen {
         self.busy = false;
         self.password = SecretText::default();
         self.focus = true;
+        if matches!(
+            error,
+            StoreError::Format {
+                source: crate::store::FormatError::WrongPassword
+                    | crate::store::FormatError::WrongRecoveryCode,
+                ..
+            }
+        ) {
+            self.failures += 1;
+            let delay = unlock_delay(self.failures);
+            self.retry_at = (!delay.is_zero()).then(|| Instant::now() + delay);
+        }
         self.error = Some(match error {
             StoreError::Format {
                 source: crate::store::FormatError::WrongPassword,
@@ -321,7 +354,7 @@ impl UnlockScreen {
         });
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, settings: &mut Settings, commands: &mut Vec<Command>) {
         egui::CentralPanel::default().show(ui, |ui| {
             widgets::centered_column(ui, 420.0, |ui| {
                 ui.heading("Unlock Qvault");
@@ -337,7 +370,7 @@ impl UnlockScreen {
                         ui.label("Unlocking…");
                     });
                 } else {
-                    self.form_ui(ui, commands);
+                    self.form_ui(ui, settings, commands);
                 }
                 if let Some(error) = &self.error {
                     ui.add_space(6.0);
@@ -360,7 +393,18 @@ impl UnlockScreen {
         });
     }
 
-    fn form_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    /// The time left before another try, if the screen is pacing tries.
+    fn waiting(&mut self) -> Option<Duration> {
+        let left = self.retry_at?.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            self.retry_at = None;
+            None
+        } else {
+            Some(left)
+        }
+    }
+
+    fn form_ui(&mut self, ui: &mut egui::Ui, settings: &mut Settings, commands: &mut Vec<Command>) {
         let response = if self.use_recovery {
             let label = ui.label("Recovery code");
             ui.add(
@@ -379,9 +423,27 @@ impl UnlockScreen {
             response.request_focus();
             self.focus = false;
         }
-        let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let mut entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if !self.use_recovery && settings.onscreen_keyboard {
+            entered |= self
+                .keyboard
+                .ui(ui, &mut self.password, settings.shuffle_keyboard);
+        }
+        let waiting = self.waiting();
+        if let Some(left) = waiting {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!(
+                    "{} wrong tries in a row: wait {} s before the next one.",
+                    self.failures,
+                    left.as_secs() + 1
+                ),
+            );
+            ui.ctx().request_repaint_after(Duration::from_millis(250));
+        }
         ui.horizontal(|ui| {
-            if ui.button("Unlock").clicked() || entered {
+            let unlock = ui.add_enabled(waiting.is_none(), egui::Button::new("Unlock"));
+            if unlock.clicked() || (entered && waiting.is_none()) {
                 self.submit(commands);
                 // egui keeps each field's text in its undo history: drop it.
                 ui.ctx()
@@ -398,6 +460,18 @@ impl UnlockScreen {
                 self.focus = true;
             }
         });
+        if !self.use_recovery {
+            ui.horizontal(|ui| {
+                let before = (settings.onscreen_keyboard, settings.shuffle_keyboard);
+                ui.checkbox(&mut settings.onscreen_keyboard, "On-screen keyboard");
+                if settings.onscreen_keyboard {
+                    ui.checkbox(&mut settings.shuffle_keyboard, "Shuffle the keys");
+                }
+                if before != (settings.onscreen_keyboard, settings.shuffle_keyboard) {
+                    commands.push(Command::PersistSettings);
+                }
+            });
+        }
     }
 
     fn submit(&mut self, commands: &mut Vec<Command>) {
@@ -424,5 +498,18 @@ impl UnlockScreen {
             path: self.path.clone(),
             credential,
         }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unlock_delay;
+    use std::time::Duration;
+
+    #[test]
+    fn typos_cost_nothing_then_the_wait_doubles_to_five_minutes() {
+        let secs: Vec<u64> = (0..=12).map(|n| unlock_delay(n).as_secs()).collect();
+        assert_eq!(secs, [0, 0, 0, 5, 10, 20, 40, 80, 160, 300, 300, 300, 300]);
+        assert_eq!(unlock_delay(u32::MAX), Duration::from_mins(5));
     }
 }

@@ -293,6 +293,19 @@ impl Session {
                     Err(e) => dialogs.password_change_failed(&e.to_string()),
                 }
             }
+            Reply::KdfCalibrated(result) => {
+                self.busy = false;
+                match result {
+                    Ok((keys, kdf, expected)) => {
+                        // The same password: sync's auth key is unchanged.
+                        self.keys = keys;
+                        self.stamp.keys += 1;
+                        dialogs.kdf_calibrated(kdf, expected);
+                        self.changed();
+                    }
+                    Err(e) => dialogs.kdf_calibration_failed(&e.to_string()),
+                }
+            }
             Reply::PasswordChecked(result) => {
                 dialogs.password_checked(result.unwrap_or(false), self);
             }

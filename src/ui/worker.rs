@@ -47,6 +47,14 @@ pub enum Job {
         keys: Box<VaultKeys>,
         password: Password,
     },
+    /// Measure this computer and rewrap the password slot with KDF
+    /// parameters that take about `target` (the same password).
+    CalibrateKdf {
+        keys: Box<VaultKeys>,
+        password: Password,
+        recovery_code: RecoveryCode,
+        target: std::time::Duration,
+    },
     /// The password health report of a snapshot of the vault.
     Health {
         vault: Box<crate::vault::Vault>,
@@ -127,6 +135,9 @@ pub enum Reply {
     /// rescue file named here instead (or could not be, the string says why).
     FinalSaveFailed(String),
     PasswordChanged(Result<Box<VaultKeys>, StoreError>),
+    /// The keys rewrapped by a calibration, their parameters and the
+    /// expected unlock time.
+    KdfCalibrated(Result<(Box<VaultKeys>, KdfParams, std::time::Duration), StoreError>),
     /// Whether the password was right.
     PasswordChecked(Result<bool, StoreError>),
     PngWritten(Result<PathBuf, String>),
@@ -387,6 +398,15 @@ impl WorkerState {
                 let result = keys.change_password(&new_password, kdf, &recovery_code);
                 Reply::PasswordChanged(result.map(|()| keys).map_err(StoreError::from))
             }
+            Job::CalibrateKdf {
+                mut keys,
+                password,
+                recovery_code,
+                target,
+            } => Reply::KdfCalibrated(
+                calibrate_kdf(&mut keys, &password, &recovery_code, target)
+                    .map(|(kdf, expected)| (keys, kdf, expected)),
+            ),
             Job::CheckPassword { keys, password } => {
                 Reply::PasswordChecked(keys.verify_password(&password).map_err(StoreError::from))
             }
@@ -545,6 +565,19 @@ fn rescue(path: &Path, keys: &VaultKeys, vault: &Vault, error: &StoreError) -> S
             format!("Your last changes could not be saved ({error}), nor kept aside ({e}).")
         }
     }
+}
+
+/// Measures this computer and rewraps the slots with parameters that take
+/// about `target`, for the same password.
+fn calibrate_kdf(
+    keys: &mut VaultKeys,
+    password: &Password,
+    recovery_code: &RecoveryCode,
+    target: std::time::Duration,
+) -> Result<(KdfParams, std::time::Duration), StoreError> {
+    let (kdf, expected) = crate::crypto::calibrate(target)?;
+    keys.change_password(password, kdf, recovery_code)?;
+    Ok((kdf, expected))
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod cli;
 mod crash;
 mod favourites_ui;
 mod format;
+mod hardening_ui;
 mod health_ui;
 mod history_ui;
 mod import_csv;
