@@ -25,8 +25,13 @@ fn main() -> ExitCode {
             }
         },
         Some(command) => {
-            let code =
-                qvault::cli::run_with(command, cli.vault, cli.password_stdin, cli.manifest_url);
+            let code = qvault::cli::run_with(
+                command,
+                cli.vault,
+                cli.password_stdin,
+                cli.manifest_url,
+                cli.qr_key.as_deref(),
+            );
             ExitCode::from(u8::try_from(code).unwrap_or(1))
         }
     }

@@ -205,7 +205,7 @@ pub(super) fn unlock(path: &Path, prompter: &mut Prompter) -> Result<Opened, Cli
         return Err(StoreError::NotFound(path.to_owned()).into());
     }
     let password = prompter.password()?;
-    Ok(store::unlock(path, &Credential::Password(password))?)
+    Ok(store::unlock(path, &prompter.credential(password))?)
 }
 
 /// Unlocks with the recovery code or the password, and returns the recovery

@@ -18,6 +18,8 @@ pub enum CliError {
     Store(#[from] StoreError),
     #[error("{0}; check it and try again")]
     BadRecoveryCode(#[from] RecoveryCodeError),
+    #[error("{0}; give the image or text file of this vault's QR key with --qr-key FILE")]
+    BadQrKey(#[from] crate::crypto::qr_key::QrKeyError),
     #[error("failed to read the password from the terminal: {0}; pipe it in with --password-stdin")]
     Terminal(io::Error),
     #[error("failed to read the password from standard input: {0}")]
@@ -102,6 +104,10 @@ fn store_hint(err: &StoreError) -> &'static str {
             source: FormatError::WrongPassword,
             ..
         } => "; try again, or set a new one with `qvault passwd --recovery`",
+        StoreError::Format {
+            source: FormatError::QrKeyRequired,
+            ..
+        } => "; give its image or text file with --qr-key FILE",
         StoreError::NotFound(_) => "; create one with `qvault create` or pass --vault PATH",
         StoreError::InUse => "; close it and try again",
         _ => "",

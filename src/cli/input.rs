@@ -12,13 +12,18 @@ use crate::crypto::recovery::RecoveryCode;
 /// Reads the secrets a command needs, in the order it asks for them.
 pub struct Prompter {
     lines: Option<Box<dyn BufRead>>,
+    /// The vault's QR key (`--qr-key`), for a vault that requires one.
+    pub qr_key: Option<crate::crypto::qr_key::QrKey>,
 }
 
 impl Prompter {
     /// Reads from standard input when `password_stdin`, else from the terminal.
     pub fn new(password_stdin: bool) -> Self {
         let lines = password_stdin.then(|| Box::new(io::stdin().lock()) as Box<dyn BufRead>);
-        Self { lines }
+        Self {
+            lines,
+            qr_key: None,
+        }
     }
 
     /// Reads one password per line from `lines`.
@@ -26,6 +31,7 @@ impl Prompter {
     fn from_lines(lines: impl BufRead + 'static) -> Self {
         Self {
             lines: Some(Box::new(lines)),
+            qr_key: None,
         }
     }
 
@@ -47,6 +53,14 @@ impl Prompter {
     }
 
     /// The current password of an existing vault.
+    /// The vault's password, with the QR key given on the command line.
+    pub fn credential(&self, password: Password) -> crate::store::Credential {
+        match &self.qr_key {
+            Some(key) => crate::store::Credential::PasswordAndQrKey(password, key.clone()),
+            None => crate::store::Credential::Password(password),
+        }
+    }
+
     pub fn password(&mut self) -> Result<Password, CliError> {
         let line = self.secret_line("Vault password: ")?;
         Ok(Password::new(line.as_str()))

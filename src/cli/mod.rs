@@ -34,6 +34,10 @@ pub struct Cli {
     /// Read passwords from standard input, one per line, instead of the terminal.
     #[arg(long, global = true)]
     pub password_stdin: bool,
+    /// The vault's QR key, when it requires one: an image (PNG or JPEG) of
+    /// the printed key, or a file holding its text.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub qr_key: Option<PathBuf>,
     /// Do not look for a newer release at start.
     #[arg(long)]
     pub no_update_check: bool,
@@ -184,7 +188,7 @@ pub enum ExportFormat {
 
 /// Runs a command; returns the process exit code.
 pub fn run(command: Command, vault: Option<PathBuf>, password_stdin: bool) -> i32 {
-    run_with(command, vault, password_stdin, None)
+    run_with(command, vault, password_stdin, None, None)
 }
 
 /// Runs a command with the release manifest URL given on the command line.
@@ -193,13 +197,14 @@ pub fn run_with(
     vault: Option<PathBuf>,
     password_stdin: bool,
     manifest_url: Option<String>,
+    qr_key: Option<&std::path::Path>,
 ) -> i32 {
     // Wallet commands open no vault and read their own secrets, so they
     // must not hold standard input through a password prompter.
     let result = match command {
         Command::Wallet { command } => wallet::run(command),
         Command::Update { check } => update::run(manifest_url, !check),
-        command => run_vault_command(command, vault, password_stdin),
+        command => run_vault_command(command, vault, password_stdin, qr_key),
     };
     match result {
         Ok(()) => 0,
@@ -214,9 +219,14 @@ fn run_vault_command(
     command: Command,
     vault: Option<PathBuf>,
     password_stdin: bool,
+    qr_key: Option<&std::path::Path>,
 ) -> Result<(), CliError> {
     let path = vault.unwrap_or_else(crate::paths::default_vault_path);
     let mut prompter = input::Prompter::new(password_stdin);
+    if let Some(file) = qr_key {
+        let text = crate::import::qr_key_from_file(file)?;
+        prompter.qr_key = Some(crate::crypto::qr_key::QrKey::parse(&text)?);
+    }
     match command {
         Command::Create => commands::create(&path, &mut prompter),
         Command::Ls { box_name } => commands::ls(&path, &mut prompter, box_name.as_deref()),

@@ -27,7 +27,8 @@ pub fn sync(path: &Path, prompter: &mut Prompter, args: &SyncArgs) -> Result<(),
     }
     let password = prompter.password()?;
     let result = if path.exists() {
-        sync_existing(path, &password, &mut client, args)
+        let credential = prompter.credential(password.clone());
+        sync_existing(path, &password, &credential, &mut client, args)
     } else {
         download_new(path, &password, &mut client, &args.email)
     };
@@ -42,11 +43,12 @@ pub fn sync(path: &Path, prompter: &mut Prompter, args: &SyncArgs) -> Result<(),
 fn sync_existing(
     path: &Path,
     password: &Password,
+    credential: &Credential,
     client: &mut Client,
     args: &SyncArgs,
 ) -> Result<(), CliError> {
     let _lock = commands::lock_existing(path)?;
-    let mut opened = store::unlock(path, &Credential::Password(password.clone()))?;
+    let mut opened = store::unlock(path, credential)?;
     let key = AuthKey::derive(password, &args.email).map_err(SyncError::from)?;
     if args.register {
         client

@@ -3,6 +3,7 @@
 //! code and the password generator. Nothing here touches files or egui.
 
 pub mod generator;
+pub mod qr_key;
 pub mod recovery;
 pub mod totp;
 
@@ -39,6 +40,8 @@ pub enum CryptoError {
     RecoveryCodeMismatch,
     #[error("the operating system's random source failed")]
     Random,
+    #[error("wrong password")]
+    WrongPassword,
 }
 
 /// A 256-bit symmetric key, wiped from memory when dropped.

@@ -9,6 +9,7 @@
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use crate::crypto::qr_key::QrKey;
 use crate::crypto::recovery::RecoveryCode;
 use crate::crypto::{
     self, CryptoError, KEY_LEN, KdfParams, Key32, NONCE_LEN, Password, SALT_LEN, TAG_LEN,
@@ -31,6 +32,9 @@ const PAD_BLOCK: usize = 256;
 const PASSWORD_SLOT_LABEL: &[u8] = b"qvault/v1/slot/password";
 const RECOVERY_SLOT_LABEL: &[u8] = b"qvault/v1/slot/recovery";
 const RECOVERY_KEK_LABEL: &str = "qvault/v1/recovery-kek";
+const PASSWORD_QR_KEK_LABEL: &str = "qvault/v1/password-qr-kek";
+/// Header flag: the password slot also needs the QR key.
+pub const FLAG_QR_KEY: u16 = 1;
 
 /// Why a vault file could not be read. Nothing here holds secret data.
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +51,10 @@ pub enum FormatError {
     WrongPassword,
     #[error("wrong recovery code")]
     WrongRecoveryCode,
+    #[error("this vault needs its QR key as well as the password")]
+    QrKeyRequired,
+    #[error("wrong password or QR key")]
+    WrongPasswordOrQrKey,
     #[error(transparent)]
     Crypto(#[from] CryptoError),
 }
@@ -68,12 +76,38 @@ pub struct Header {
     pub recovery_slot: Slot,
 }
 
-/// What an unlocked vault needs to save itself: the vault key and the slots.
-/// Dropping it wipes the key.
+/// What an unlocked vault needs to save itself: the vault key, the slots and,
+/// when the vault requires one, the QR key (to rewrap the password slot).
+/// Dropping it wipes the keys.
 #[derive(Debug, Clone)]
 pub struct VaultKeys {
     vault_key: Key32,
     header: Header,
+    qr_key: Option<QrKey>,
+}
+
+impl Header {
+    pub fn requires_qr_key(&self) -> bool {
+        self.flags & FLAG_QR_KEY != 0
+    }
+}
+
+/// The password slot's key-encryption key: Argon2id of the password, mixed
+/// with the QR key through HKDF when the vault requires one.
+fn password_kek(
+    password: &Password,
+    salt: &[u8; SALT_LEN],
+    kdf: KdfParams,
+    qr_key: Option<&QrKey>,
+) -> Result<Key32, CryptoError> {
+    let stretched = crypto::argon2id(password, salt, kdf)?;
+    let Some(qr_key) = qr_key else {
+        return Ok(stretched);
+    };
+    let mut ikm = Zeroizing::new([0u8; 2 * KEY_LEN]);
+    ikm[..KEY_LEN].copy_from_slice(stretched.as_bytes());
+    ikm[KEY_LEN..].copy_from_slice(qr_key.as_bytes());
+    Ok(crypto::hkdf(ikm.as_slice(), salt, PASSWORD_QR_KEK_LABEL))
 }
 
 /// A file that parsed and whose digests match, not yet decrypted.
@@ -164,7 +198,14 @@ impl VaultKeys {
             password_slot,
             recovery_slot,
         };
-        Ok((Self { vault_key, header }, code))
+        Ok((
+            Self {
+                vault_key,
+                header,
+                qr_key: None,
+            },
+            code,
+        ))
     }
 
     pub fn header(&self) -> &Header {
@@ -178,6 +219,40 @@ impl VaultKeys {
         &mut self,
         password: &Password,
         kdf: KdfParams,
+        code: &RecoveryCode,
+    ) -> Result<(), CryptoError> {
+        let qr_key = self.qr_key.clone();
+        self.rewrap(password, kdf, qr_key, code)
+    }
+
+    /// The QR key this vault requires, if any.
+    pub fn qr_key(&self) -> Option<&QrKey> {
+        self.qr_key.as_ref()
+    }
+
+    /// Requires `qr_key` from now on (a new one rotates it), or no QR key
+    /// with `None`. Checks `password` against the current slot first, so a
+    /// mistyped password can never be written into the new slot.
+    pub fn set_qr_key(
+        &mut self,
+        password: &Password,
+        qr_key: Option<QrKey>,
+        code: &RecoveryCode,
+    ) -> Result<(), CryptoError> {
+        if !self.verify_password(password)? {
+            return Err(CryptoError::WrongPassword);
+        }
+        let kdf = self.header.kdf;
+        self.rewrap(password, kdf, qr_key, code)
+    }
+
+    /// New salts and nonces for both slots, for this password, parameters
+    /// and QR key (the flags follow the QR key).
+    fn rewrap(
+        &mut self,
+        password: &Password,
+        kdf: KdfParams,
+        qr_key: Option<QrKey>,
         code: &RecoveryCode,
     ) -> Result<(), CryptoError> {
         kdf.check()?;
@@ -194,9 +269,14 @@ impl VaultKeys {
         if !opens {
             return Err(CryptoError::RecoveryCodeMismatch);
         }
-        let prefix = params_prefix(self.header.flags, kdf);
+        let flags = if qr_key.is_some() {
+            self.header.flags | FLAG_QR_KEY
+        } else {
+            self.header.flags & !FLAG_QR_KEY
+        };
+        let prefix = params_prefix(flags, kdf);
         let salt = crypto::random_array::<SALT_LEN>()?;
-        let kek = crypto::argon2id(password, &salt, kdf)?;
+        let kek = password_kek(password, &salt, kdf, qr_key.as_ref())?;
         let password_slot = wrap(
             &kek,
             &self.vault_key,
@@ -212,18 +292,19 @@ impl VaultKeys {
             salt,
         )?;
         self.header = Header {
-            flags: self.header.flags,
+            flags,
             kdf,
             password_slot,
             recovery_slot,
         };
+        self.qr_key = qr_key;
         Ok(())
     }
 
     /// Serialises and encrypts the vault into the bytes of a whole file.
     /// Never runs the KDF. Two calls never give the same bytes.
     pub fn seal(&self, vault: &Vault) -> Result<Vec<u8>, SealError> {
-        let plaintext = padded_json(vault)?;
+        let plaintext = padded_json(vault, self.qr_key.as_ref())?;
         let nonce = crypto::random_array::<NONCE_LEN>()?;
         let ct_len = plaintext.len() + TAG_LEN;
 
@@ -279,11 +360,35 @@ impl std::io::Write for WipingBuffer {
 
 /// Length prefix, JSON, zeros up to a 256-byte block plus 0–255 random bytes,
 /// built in one buffer.
-fn padded_json(vault: &Vault) -> Result<Zeroizing<Vec<u8>>, SealError> {
+///
+/// The QR key, when the vault requires one, travels in the payload beside
+/// the vault's own fields (a key `qr_key`), so that a vault opened with the
+/// recovery code can still rewrap its password slot. It adds nothing for
+/// whoever holds the vault key, who can read every secret anyway.
+fn padded_json(vault: &Vault, qr_key: Option<&QrKey>) -> Result<Zeroizing<Vec<u8>>, SealError> {
+    #[derive(serde::Serialize)]
+    struct WithQrKey<'a> {
+        #[serde(flatten)]
+        vault: &'a Vault,
+        qr_key: &'a str,
+    }
     let estimate = 4096 + 384 * vault.secret_count();
     let mut buffer = WipingBuffer(Zeroizing::new(Vec::with_capacity(estimate)));
     buffer.0.extend_from_slice(&[0; 4]);
-    serde_json::to_writer(&mut buffer, vault).map_err(|_| SealError::Serialise)?;
+    let written = match qr_key {
+        None => serde_json::to_writer(&mut buffer, vault),
+        Some(key) => {
+            let text = key.to_text();
+            serde_json::to_writer(
+                &mut buffer,
+                &WithQrKey {
+                    vault,
+                    qr_key: &text,
+                },
+            )
+        }
+    };
+    written.map_err(|_| SealError::Serialise)?;
     let mut out = buffer.0;
     let json_len = u32::try_from(out.len() - 4).map_err(|_| SealError::Serialise)?;
     out[..4].copy_from_slice(&json_len.to_le_bytes());
@@ -361,7 +466,7 @@ pub fn parse(bytes: &[u8]) -> Result<SealedVault<'_>, FormatError> {
     let payload_nonce = read_array(core, &mut at);
     let ct_len = u64::from_le_bytes(read_array(core, &mut at));
 
-    if flags != 0 {
+    if flags & !FLAG_QR_KEY != 0 {
         return Err(FormatError::Damaged("the header has unknown flags"));
     }
     if ct_len > MAX_PAYLOAD_LEN || ct_len != ciphertext.len() as u64 {
@@ -392,17 +497,30 @@ pub fn parse(bytes: &[u8]) -> Result<SealedVault<'_>, FormatError> {
 
 impl SealedVault<'_> {
     /// Unlocks with the master password (runs Argon2id).
+    /// Unlocks with the master password (runs Argon2id) and, when the vault
+    /// requires it, the QR key (ignored when it does not).
     pub fn unlock_with_password(
         &self,
         password: &Password,
+        qr_key: Option<&QrKey>,
     ) -> Result<(Vault, VaultKeys), FormatError> {
+        let qr_key = if self.header.requires_qr_key() {
+            Some(qr_key.ok_or(FormatError::QrKeyRequired)?)
+        } else {
+            None
+        };
         let slot = &self.header.password_slot;
-        let kek = crypto::argon2id(password, &slot.salt, self.header.kdf)?;
+        let kek = password_kek(password, &slot.salt, self.header.kdf, qr_key)?;
         let aad = slot_aad(
             &params_prefix(self.header.flags, self.header.kdf),
             PASSWORD_SLOT_LABEL,
         );
-        let vault_key = unwrap(&kek, slot, &aad).ok_or(FormatError::WrongPassword)?;
+        let wrong = if qr_key.is_some() {
+            FormatError::WrongPasswordOrQrKey
+        } else {
+            FormatError::WrongPassword
+        };
+        let vault_key = unwrap(&kek, slot, &aad).ok_or(wrong)?;
         self.decrypt(vault_key)
     }
 
@@ -429,21 +547,44 @@ impl SealedVault<'_> {
         let json = unpad(&plaintext).ok_or(FormatError::Damaged("the payload is malformed"))?;
         let vault: Vault = serde_json::from_slice(json)
             .map_err(|_| FormatError::Damaged("the payload is not a valid vault"))?;
+        let qr_key = if self.header.requires_qr_key() {
+            Some(payload_qr_key(json)?)
+        } else {
+            None
+        };
         Ok((
             vault,
             VaultKeys {
                 vault_key,
                 header: self.header.clone(),
+                qr_key,
             },
         ))
     }
 }
 
+/// The QR key kept in a payload of a vault that requires one (a second,
+/// skipping pass over the JSON, only for such vaults).
+fn payload_qr_key(json: &[u8]) -> Result<QrKey, FormatError> {
+    #[derive(serde::Deserialize)]
+    struct OnlyQrKey {
+        qr_key: Option<crate::vault::SecretText>,
+    }
+    let missing = FormatError::Damaged("the vault requires a QR key its data does not hold");
+    let only: OnlyQrKey = serde_json::from_slice(json).map_err(|_| missing)?;
+    only.qr_key
+        .and_then(|text| QrKey::parse(text.as_str()).ok())
+        .ok_or(FormatError::Damaged(
+            "the vault requires a QR key its data does not hold",
+        ))
+}
+
 impl VaultKeys {
-    /// Whether `password` opens this vault's password slot (runs Argon2id).
+    /// Whether `password` opens this vault's password slot (runs Argon2id;
+    /// with the QR key when the vault requires one).
     pub fn verify_password(&self, password: &Password) -> Result<bool, CryptoError> {
         let slot = &self.header.password_slot;
-        let kek = crypto::argon2id(password, &slot.salt, self.header.kdf)?;
+        let kek = password_kek(password, &slot.salt, self.header.kdf, self.qr_key.as_ref())?;
         let aad = slot_aad(
             &params_prefix(self.header.flags, self.header.kdf),
             PASSWORD_SLOT_LABEL,

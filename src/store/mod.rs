@@ -105,7 +105,11 @@ impl StoreError {
     pub fn exit_code(&self) -> i32 {
         match self {
             Self::Format {
-                source: FormatError::WrongPassword | FormatError::WrongRecoveryCode,
+                source:
+                    FormatError::WrongPassword
+                    | FormatError::WrongRecoveryCode
+                    | FormatError::WrongPasswordOrQrKey
+                    | FormatError::QrKeyRequired,
                 ..
             } => 2,
             Self::Format { .. } | Self::Read { .. } | Self::NotFound(_) => 3,
@@ -138,7 +142,10 @@ fn format_error(path: &Path, source: FormatError) -> StoreError {
     let backup = backup_path(path);
     let damaged = !matches!(
         source,
-        FormatError::WrongPassword | FormatError::WrongRecoveryCode
+        FormatError::WrongPassword
+            | FormatError::WrongRecoveryCode
+            | FormatError::WrongPasswordOrQrKey
+            | FormatError::QrKeyRequired
     );
     StoreError::Format {
         source,
@@ -172,6 +179,8 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, StoreError> {
 #[derive(Debug)]
 pub enum Credential {
     Password(Password),
+    /// For a vault that requires its QR key (FORMAT.md).
+    PasswordAndQrKey(Password, crate::crypto::qr_key::QrKey),
     RecoveryCode(RecoveryCode),
 }
 
@@ -180,7 +189,10 @@ pub fn unlock(path: &Path, credential: &Credential) -> Result<Opened, StoreError
     let bytes = read_file(path)?;
     let sealed = format::parse(&bytes).map_err(|e| format_error(path, e))?;
     let result = match credential {
-        Credential::Password(password) => sealed.unlock_with_password(password),
+        Credential::Password(password) => sealed.unlock_with_password(password, None),
+        Credential::PasswordAndQrKey(password, qr_key) => {
+            sealed.unlock_with_password(password, Some(qr_key))
+        }
         Credential::RecoveryCode(code) => sealed.unlock_with_recovery(code),
     };
     let (vault, keys) = result.map_err(|e| format_error(path, e))?;

@@ -55,6 +55,7 @@ enum PendingCheck {
     ShowRecovery,
     /// Make unlocking take about a second, keeping this (checked) password.
     CalibrateKdf(Password),
+    ShowQrKey,
 }
 
 #[derive(Default)]
@@ -70,6 +71,27 @@ struct SettingsDialog {
     message: Option<String>,
     calibrate_password: SecretText,
     calibrating: bool,
+    qr: QrKeyForm,
+}
+
+/// Settings → QR key: require, show, rotate or remove it.
+#[derive(Default)]
+struct QrKeyForm {
+    /// What the typed password is for, once a button was pressed.
+    action: Option<QrKeyAction>,
+    password: SecretText,
+    busy: bool,
+    /// The key's text and QR code, while shown.
+    shown: Option<(Zeroizing<String>, Option<egui::TextureHandle>)>,
+    message: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum QrKeyAction {
+    /// Require a new key (also how a key is rotated).
+    New,
+    Remove,
+    Show,
 }
 
 #[derive(Default)]
@@ -311,6 +333,32 @@ impl Dialogs {
                 message: Some("The master password was changed.".into()),
                 ..SettingsDialog::default()
             };
+        }
+    }
+
+    pub fn qr_key_set(&mut self, text: Option<Zeroizing<String>>) {
+        let Some(settings) = &mut self.settings else {
+            return;
+        };
+        let form = &mut settings.qr;
+        form.busy = false;
+        form.action = None;
+        form.message = Some(if text.is_some() {
+            "Unlocking now needs this QR key as well as the password. Save it as PNG and print \
+             it, or keep it away from this computer; the recovery code still opens the vault on \
+             its own."
+                .into()
+        } else {
+            "The QR key is no longer needed to unlock.".into()
+        });
+        form.shown = text.map(|text| (text, None));
+    }
+
+    pub fn qr_key_failed(&mut self, error: &str) {
+        if let Some(settings) = &mut self.settings {
+            settings.qr.busy = false;
+            settings.qr.action = None;
+            settings.qr.message = Some(format!("The QR key was not changed: {error}"));
         }
     }
 
@@ -845,6 +893,8 @@ impl Dialogs {
                 ui.separator();
                 dialog.unlock_time_ui(ui, session, commands);
                 ui.separator();
+                dialog.qr_key_ui(ui, session, commands);
+                ui.separator();
                 super::sync::settings_ui(ui, session, settings.offline, commands);
                 ui.separator();
                 ui.horizontal(|ui| {
@@ -908,12 +958,17 @@ impl SettingsDialog {
             self.changing = false;
             self.revealing = false;
             self.calibrating = false;
+            self.qr.action = None;
             return;
         }
         match pending {
             Some(PendingCheck::ChangePassword(new)) => {
                 session.request_password_change(new, commands);
                 self.message = Some("Changing the password…".into());
+            }
+            Some(PendingCheck::ShowQrKey) => {
+                self.qr.action = None;
+                self.qr.shown = session.keys().qr_key().map(|key| (key.to_text(), None));
             }
             Some(PendingCheck::CalibrateKdf(password)) => {
                 session.request_kdf_calibration(password, commands);
@@ -1055,6 +1110,120 @@ impl SettingsDialog {
             let password = Password::new(self.reveal_password.as_str());
             self.reveal_password = SecretText::default();
             self.pending = Some(PendingCheck::ShowRecovery);
+            commands.push(check_password_job(session, password));
+        }
+    }
+}
+
+impl QrKeyForm {
+    /// The key's QR code with Save, Copy and Hide, while it is shown.
+    fn shown_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let mut hide = false;
+        if let Some((text, texture)) = &mut self.shown {
+            if texture.is_none() {
+                *texture = widgets::qr_texture(ui.ctx(), "settings-qr-key", text).ok();
+            }
+            if let Some(texture) = texture {
+                ui.add(egui::Image::new(&*texture).fit_to_exact_size(egui::vec2(220.0, 220.0)));
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Save QR key as PNG").clicked()
+                    && let Ok(png) = crate::qr::QrGrid::encode(text).and_then(|g| g.to_png())
+                {
+                    commands.push(Command::SavePng(png));
+                }
+                if ui.button("Copy QR key text").clicked() {
+                    commands.push(Command::Copy {
+                        label: "the QR key".into(),
+                        value: Zeroizing::new(text.to_string()),
+                    });
+                }
+                hide = ui.button("Hide QR key").clicked();
+            });
+        }
+        if hide {
+            self.shown = None;
+        }
+    }
+}
+
+impl SettingsDialog {
+    fn qr_key_ui(&mut self, ui: &mut egui::Ui, session: &mut Session, commands: &mut Vec<Command>) {
+        let checking = self.pending.is_some();
+        let form = &mut self.qr;
+        ui.strong("QR key");
+        let required = session.keys().header().requires_qr_key();
+        form.shown_ui(ui, commands);
+        if let Some(message) = &form.message {
+            ui.label(message);
+        }
+        if form.busy || session.busy || checking {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Working…");
+            });
+            return;
+        }
+        let Some(action) = form.action else {
+            ui.horizontal(|ui| {
+                if required {
+                    ui.label("Unlocking needs the password and the QR key.");
+                } else {
+                    ui.label("Unlocking needs only the password.");
+                }
+            });
+            ui.horizontal(|ui| {
+                let buttons: &[(&str, QrKeyAction)] = if required {
+                    &[
+                        ("Show QR key…", QrKeyAction::Show),
+                        ("Rotate QR key…", QrKeyAction::New),
+                        ("Remove QR key…", QrKeyAction::Remove),
+                    ]
+                } else {
+                    &[("Require a QR key…", QrKeyAction::New)]
+                };
+                for (label, action) in buttons {
+                    if ui.button(*label).clicked() {
+                        form.action = Some(*action);
+                        form.message = None;
+                    }
+                }
+            });
+            return;
+        };
+        let response = widgets::secret_field(
+            ui,
+            "Master password for the QR key",
+            &mut form.password,
+            false,
+        );
+        let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let mut show = None;
+        ui.horizontal(|ui| {
+            let label = match action {
+                QrKeyAction::New if required => "Make a new QR key",
+                QrKeyAction::New => "Make the QR key",
+                QrKeyAction::Remove => "Stop requiring the QR key",
+                QrKeyAction::Show => "Show the QR key",
+            };
+            let ready = !form.password.is_empty();
+            if ui.add_enabled(ready, egui::Button::new(label)).clicked() || (entered && ready) {
+                let password = Password::new(form.password.as_str());
+                form.password = SecretText::default();
+                if action == QrKeyAction::Show {
+                    show = Some(password);
+                } else {
+                    form.busy = true;
+                    session.request_qr_key(password, action == QrKeyAction::New, commands);
+                }
+            }
+            if ui.button("Cancel").clicked() {
+                form.action = None;
+                form.password = SecretText::default();
+            }
+        });
+        if let Some(password) = show {
+            self.pending = Some(PendingCheck::ShowQrKey);
             commands.push(check_password_job(session, password));
         }
     }

@@ -91,6 +91,8 @@ pub(crate) enum Command {
     SavePng(zeroize::Zeroizing<Vec<u8>>),
     PersistSettings,
     OpenFile,
+    /// Pick the image of the vault's QR key (unlock screen).
+    PickQrKeyImage,
     BrowseNewVault,
     FinishFirstRun,
     NewBox,
@@ -146,6 +148,8 @@ pub(crate) enum FilePurpose {
         data: zeroize::Zeroizing<Vec<u8>>,
     },
     TotpQr(uuid::Uuid, Option<uuid::Uuid>),
+    /// The image of the QR key, on the unlock screen.
+    UnlockQrKey,
     ImportFile(transfer::ImportFile),
     ExportTarget {
         csv: bool,
@@ -343,6 +347,11 @@ impl QvaultApp {
                     _ => "The vault was locked before the image was read".into(),
                 };
                 self.set_status(message);
+            }
+            Reply::QrKeyRead(text) => {
+                if let Screen::Unlock(unlock) = &mut self.screen {
+                    unlock.qr_key_read(text);
+                }
             }
             Reply::PngWritten(result) => self.written(result, "the QR code"),
             Reply::ImportRead(outcome) => {
@@ -638,6 +647,9 @@ impl QvaultApp {
             FilePurpose::SaveAttachment { data, .. } => {
                 self.worker.send(Job::WriteAttachment { path, data });
             }
+            FilePurpose::UnlockQrKey => {
+                self.worker.send(Job::ReadQrKey { path });
+            }
             FilePurpose::TotpQr(box_id, secret_id) => {
                 self.worker.send(Job::ReadQr {
                     path,
@@ -689,6 +701,11 @@ impl QvaultApp {
                 crate::paths::home_dir(),
                 "",
             ),
+            FilePurpose::UnlockQrKey => (
+                "An image of this vault's QR key (PNG or JPEG)",
+                crate::paths::home_dir(),
+                "",
+            ),
             FilePurpose::ImportFile(which) => (
                 match which {
                     transfer::ImportFile::Source => "The file to import",
@@ -713,6 +730,7 @@ impl QvaultApp {
             FilePurpose::OpenVault
             | FilePurpose::AddAttachment(..)
             | FilePurpose::TotpQr(..)
+            | FilePurpose::UnlockQrKey
             | FilePurpose::ImportFile(_) => {
                 self.file_dialog.pick_file();
             }
@@ -768,6 +786,7 @@ impl QvaultApp {
             Command::SavePng(png) => self.pick_file(FilePurpose::SaveQrPng(png)),
             Command::PersistSettings => self.settings_changed_at = Some(Instant::now()),
             Command::OpenFile => self.pick_file(FilePurpose::OpenVault),
+            Command::PickQrKeyImage => self.pick_file(FilePurpose::UnlockQrKey),
             Command::BrowseNewVault => self.pick_file(FilePurpose::NewVaultLocation),
             Command::Status(text) => self.set_status(text),
             Command::NewBox => self.dialogs.open_new_box(),

@@ -9,6 +9,7 @@ use super::Command;
 use super::keyboard::OnScreenKeyboard;
 use super::widgets;
 use super::worker::{Job, OpenedVault};
+use crate::crypto::qr_key::QrKey;
 use crate::crypto::recovery::RecoveryCode;
 use crate::crypto::{KdfParams, Password};
 use crate::settings::Settings;
@@ -284,6 +285,10 @@ pub(crate) fn unlock_delay(failures: u32) -> Duration {
 }
 
 /// The unlock screen.
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "independent states of one form (recovery mode, busy, focus, QR key asked)"
+)]
 pub(crate) struct UnlockScreen {
     path: PathBuf,
     password: SecretText,
@@ -297,6 +302,11 @@ pub(crate) struct UnlockScreen {
     failures: u32,
     retry_at: Option<Instant>,
     keyboard: OnScreenKeyboard,
+    /// Shown once the vault said it needs its QR key: the key read from an
+    /// image, or typed (pasted) as text.
+    needs_qr_key: bool,
+    qr_key: Option<QrKey>,
+    qr_key_text: SecretText,
 }
 
 impl UnlockScreen {
@@ -313,6 +323,9 @@ impl UnlockScreen {
             failures: 0,
             retry_at: None,
             keyboard: OnScreenKeyboard::default(),
+            needs_qr_key: false,
+            qr_key: None,
+            qr_key_text: SecretText::default(),
         }
     }
 
@@ -328,8 +341,19 @@ impl UnlockScreen {
         if matches!(
             error,
             StoreError::Format {
+                source: crate::store::FormatError::QrKeyRequired
+                    | crate::store::FormatError::WrongPasswordOrQrKey,
+                ..
+            }
+        ) {
+            self.needs_qr_key = true;
+        }
+        if matches!(
+            error,
+            StoreError::Format {
                 source: crate::store::FormatError::WrongPassword
-                    | crate::store::FormatError::WrongRecoveryCode,
+                    | crate::store::FormatError::WrongRecoveryCode
+                    | crate::store::FormatError::WrongPasswordOrQrKey,
                 ..
             }
         ) {
@@ -346,6 +370,18 @@ impl UnlockScreen {
                 source: crate::store::FormatError::WrongRecoveryCode,
                 ..
             } => "Wrong recovery code. Check it and try again.".into(),
+            StoreError::Format {
+                source: crate::store::FormatError::QrKeyRequired,
+                ..
+            } => "This vault needs its QR key as well as the password: choose the image of the \
+                  QR key, or paste its text."
+                .into(),
+            StoreError::Format {
+                source: crate::store::FormatError::WrongPasswordOrQrKey,
+                ..
+            } => "Wrong password or QR key. Try again, or unlock with your recovery code (it \
+                  needs no QR key)."
+                .into(),
             e if e.is_damaged() => format!(
                 "{e}. Nothing was changed. Open the backup if there is one, or restore the file \
                  from your own backups."
@@ -393,6 +429,39 @@ impl UnlockScreen {
         });
     }
 
+    /// The text of the QR code in the image the user chose.
+    pub fn qr_key_read(&mut self, text: Result<zeroize::Zeroizing<String>, String>) {
+        match text.map(|t| QrKey::parse(&t)) {
+            Ok(Ok(key)) => {
+                self.qr_key = Some(key);
+                self.qr_key_text = SecretText::default();
+                self.error = None;
+            }
+            Ok(Err(e)) => self.error = Some(format!("That image holds no QR key: {e}.")),
+            Err(e) => self.error = Some(format!("The QR key could not be read: {e}")),
+        }
+    }
+
+    /// The QR key part of the form, once the vault asked for it.
+    fn qr_key_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        ui.add_space(4.0);
+        ui.strong("QR key");
+        ui.horizontal(|ui| {
+            if ui.button("Choose QR key image…").clicked() {
+                commands.push(Command::PickQrKeyImage);
+            }
+            if self.qr_key.is_some() {
+                ui.label("✔ QR key read from the image");
+                if ui.small_button("Forget").clicked() {
+                    self.qr_key = None;
+                }
+            }
+        });
+        if self.qr_key.is_none() {
+            widgets::secret_field(ui, "QR key text", &mut self.qr_key_text, false);
+        }
+    }
+
     /// The time left before another try, if the screen is pacing tries.
     fn waiting(&mut self) -> Option<Duration> {
         let left = self.retry_at?.saturating_duration_since(Instant::now());
@@ -428,6 +497,9 @@ impl UnlockScreen {
             entered |= self
                 .keyboard
                 .ui(ui, &mut self.password, settings.shuffle_keyboard);
+        }
+        if self.needs_qr_key && !self.use_recovery {
+            self.qr_key_ui(ui, commands);
         }
         let waiting = self.waiting();
         if let Some(left) = waiting {
@@ -488,7 +560,23 @@ impl UnlockScreen {
                 self.error = Some("Type your master password.".into());
                 return;
             }
-            Credential::Password(Password::new(self.password.as_str()))
+            let password = Password::new(self.password.as_str());
+            if !self.needs_qr_key {
+                Credential::Password(password)
+            } else if let Some(key) = &self.qr_key {
+                Credential::PasswordAndQrKey(password, key.clone())
+            } else if self.qr_key_text.is_empty() {
+                self.error = Some("Choose the QR key image, or paste the QR key's text.".into());
+                return;
+            } else {
+                match QrKey::parse(self.qr_key_text.as_str()) {
+                    Ok(key) => Credential::PasswordAndQrKey(password, key),
+                    Err(e) => {
+                        self.error = Some(format!("{e}."));
+                        return;
+                    }
+                }
+            }
         };
         self.password = SecretText::default();
         self.recovery_text = SecretText::default();

@@ -293,6 +293,19 @@ impl Session {
                     Err(e) => dialogs.password_change_failed(&e.to_string()),
                 }
             }
+            Reply::QrKeySet(result) => {
+                self.busy = false;
+                match result {
+                    Ok(keys) => {
+                        let text = keys.qr_key().map(crate::crypto::qr_key::QrKey::to_text);
+                        self.keys = keys;
+                        self.stamp.keys += 1;
+                        dialogs.qr_key_set(text);
+                        self.changed();
+                    }
+                    Err(e) => dialogs.qr_key_failed(&e.to_string()),
+                }
+            }
             Reply::KdfCalibrated(result) => {
                 self.busy = false;
                 match result {

@@ -105,6 +105,26 @@ impl Session {
         }));
     }
 
+    /// Requires a new QR key, or none, on the worker (which checks the
+    /// password first).
+    pub fn request_qr_key(
+        &mut self,
+        password: crate::crypto::Password,
+        require: bool,
+        commands: &mut Vec<Command>,
+    ) {
+        let Some(code) = self.recovery_code_for_rewrap(commands) else {
+            return;
+        };
+        self.busy = true;
+        commands.push(Command::Send(super::worker::Job::SetQrKey {
+            keys: Box::new(self.keys().clone()),
+            password,
+            require,
+            recovery_code: code,
+        }));
+    }
+
     /// Rewraps the password slot with parameters measured to take about a
     /// second here (on the worker); the password stays the same.
     pub fn request_kdf_calibration(

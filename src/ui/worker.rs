@@ -47,6 +47,13 @@ pub enum Job {
         keys: Box<VaultKeys>,
         password: Password,
     },
+    /// Require a new QR key (`require`), or none, after checking `password`.
+    SetQrKey {
+        keys: Box<VaultKeys>,
+        password: Password,
+        require: bool,
+        recovery_code: RecoveryCode,
+    },
     /// Measure this computer and rewrap the password slot with KDF
     /// parameters that take about `target` (the same password).
     CalibrateKdf {
@@ -80,6 +87,10 @@ pub enum Job {
         path: PathBuf,
         box_id: uuid::Uuid,
         secret_id: Option<uuid::Uuid>,
+    },
+    /// Read a vault's QR key from an image file, for the unlock screen.
+    ReadQrKey {
+        path: PathBuf,
     },
     /// Decode an attached image for its preview.
     DecodePreview {
@@ -135,6 +146,8 @@ pub enum Reply {
     /// rescue file named here instead (or could not be, the string says why).
     FinalSaveFailed(String),
     PasswordChanged(Result<Box<VaultKeys>, StoreError>),
+    /// The keys rewrapped for a new QR key (or none).
+    QrKeySet(Result<Box<VaultKeys>, StoreError>),
     /// The keys rewrapped by a calibration, their parameters and the
     /// expected unlock time.
     KdfCalibrated(Result<(Box<VaultKeys>, KdfParams, std::time::Duration), StoreError>),
@@ -149,6 +162,8 @@ pub enum Reply {
         secret_id: Option<uuid::Uuid>,
         text: Result<Zeroizing<String>, String>,
     },
+    /// The text of the QR code in the image chosen as the QR key.
+    QrKeyRead(Result<Zeroizing<String>, String>),
     Preview {
         name: String,
         image: Result<egui::ColorImage, String>,
@@ -389,24 +404,10 @@ impl WorkerState {
                     (Err(e), Some(_)) => Reply::FinalSaveFailed(rescue(&path, &keys, &vault, &e)),
                 }
             }
-            Job::ChangePassword {
-                mut keys,
-                new_password,
-                recovery_code,
-                kdf,
-            } => {
-                let result = keys.change_password(&new_password, kdf, &recovery_code);
-                Reply::PasswordChanged(result.map(|()| keys).map_err(StoreError::from))
+            job
+            @ (Job::ChangePassword { .. } | Job::SetQrKey { .. } | Job::CalibrateKdf { .. }) => {
+                rewrap(job)?
             }
-            Job::CalibrateKdf {
-                mut keys,
-                password,
-                recovery_code,
-                target,
-            } => Reply::KdfCalibrated(
-                calibrate_kdf(&mut keys, &password, &recovery_code, target)
-                    .map(|(kdf, expected)| (keys, kdf, expected)),
-            ),
             Job::CheckPassword { keys, password } => {
                 Reply::PasswordChecked(keys.verify_password(&password).map_err(StoreError::from))
             }
@@ -439,15 +440,9 @@ impl WorkerState {
             } => Reply::QrRead {
                 box_id,
                 secret_id,
-                text: read_at_most(&path, crate::vault::MAX_ATTACHMENT_BYTES).and_then(|bytes| {
-                    crate::qr::read_image(&bytes).map_err(|e| {
-                        format!(
-                            "{}: {e}",
-                            path.file_name().unwrap_or_default().to_string_lossy()
-                        )
-                    })
-                }),
+                text: read_qr_file(&path),
             },
+            Job::ReadQrKey { path } => Reply::QrKeyRead(read_qr_file(&path)),
             job @ (Job::ReadImport { .. } | Job::Export { .. }) => transfer(job)?,
             Job::DecodePreview { name, data } => Reply::Preview {
                 name,
@@ -523,7 +518,7 @@ fn unlock(path: PathBuf, credential: Credential) -> Result<OpenedVault, StoreErr
     let opened = store::unlock(&path, &credential)?;
     let recovery_code = match credential {
         Credential::RecoveryCode(code) => Some(code),
-        Credential::Password(_) => None,
+        Credential::Password(_) | Credential::PasswordAndQrKey(..) => None,
     };
     Ok(OpenedVault {
         opened,
@@ -565,6 +560,56 @@ fn rescue(path: &Path, keys: &VaultKeys, vault: &Vault, error: &StoreError) -> S
             format!("Your last changes could not be saved ({error}), nor kept aside ({e}).")
         }
     }
+}
+
+/// The jobs that rewrap the key slots (a new password, QR key or KDF cost).
+fn rewrap(job: Job) -> Option<Reply> {
+    Some(match job {
+        Job::ChangePassword {
+            mut keys,
+            new_password,
+            recovery_code,
+            kdf,
+        } => {
+            let result = keys.change_password(&new_password, kdf, &recovery_code);
+            Reply::PasswordChanged(result.map(|()| keys).map_err(StoreError::from))
+        }
+        Job::SetQrKey {
+            mut keys,
+            password,
+            require,
+            recovery_code,
+        } => Reply::QrKeySet(
+            require
+                .then(crate::crypto::qr_key::QrKey::generate)
+                .transpose()
+                .and_then(|qr_key| keys.set_qr_key(&password, qr_key, &recovery_code))
+                .map(|()| keys)
+                .map_err(StoreError::from),
+        ),
+        Job::CalibrateKdf {
+            mut keys,
+            password,
+            recovery_code,
+            target,
+        } => Reply::KdfCalibrated(
+            calibrate_kdf(&mut keys, &password, &recovery_code, target)
+                .map(|(kdf, expected)| (keys, kdf, expected)),
+        ),
+        _ => return None,
+    })
+}
+
+/// The text of the QR code in an image file (PNG or JPEG, at most 10 MB).
+fn read_qr_file(path: &Path) -> Result<Zeroizing<String>, String> {
+    read_at_most(path, crate::vault::MAX_ATTACHMENT_BYTES).and_then(|bytes| {
+        crate::qr::read_image(&bytes).map_err(|e| {
+            format!(
+                "{}: {e}",
+                path.file_name().unwrap_or_default().to_string_lossy()
+            )
+        })
+    })
 }
 
 /// Measures this computer and rewraps the slots with parameters that take

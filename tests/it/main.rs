@@ -18,6 +18,7 @@ mod import_legacy;
 mod import_ui;
 mod packaging;
 mod portable;
+mod qr_key;
 mod qr_read;
 mod saving;
 #[cfg(feature = "server")]
