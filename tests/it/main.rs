@@ -16,6 +16,7 @@ mod import_csv;
 mod import_kdbx;
 mod import_legacy;
 mod import_ui;
+mod memory;
 mod packaging;
 mod portable;
 mod qr_key;
