@@ -18,6 +18,8 @@ pub mod hardening;
 pub mod import;
 pub mod paths;
 pub mod qr;
+#[cfg(target_os = "linux")]
+pub mod screen_lock;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod settings;

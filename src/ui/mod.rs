@@ -55,7 +55,8 @@ pub fn run(vault: Option<PathBuf>, launch: LaunchCheck) -> Result<(), eframe::Er
                 vault,
             )
             .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)?
-            .with_update_check(launch);
+            .with_update_check(launch)
+            .with_screen_lock_watch(&cc.egui_ctx);
             Ok(Box::new(app))
         }),
     )
@@ -174,6 +175,9 @@ pub struct QvaultApp {
     file_dialog: FileDialog,
     file_purpose: Option<FilePurpose>,
     last_activity: Instant,
+    /// Requests to lock now (the screen locked, the machine is going to sleep).
+    #[cfg(target_os = "linux")]
+    lock_requests: Option<std::sync::mpsc::Receiver<crate::screen_lock::LockReason>>,
     applied_theme: Option<Theme>,
     report_first_frame: bool,
     /// Settings are written once they stop changing (a dragged value changes
@@ -220,7 +224,50 @@ impl QvaultApp {
             report_first_frame: std::env::var_os("QVAULT_BENCH_FIRST_FRAME").is_some(),
             settings_changed_at: None,
             update: update::UpdateUi::new(LaunchCheck::default()),
+            #[cfg(target_os = "linux")]
+            lock_requests: None,
         })
+    }
+
+    /// Locks when the desktop locks its screen or the machine goes to sleep
+    /// (Linux, through D-Bus); elsewhere this does nothing yet.
+    #[must_use]
+    pub fn with_screen_lock_watch(self, ctx: &egui::Context) -> Self {
+        #[cfg(target_os = "linux")]
+        {
+            let (sender, receiver) = std::sync::mpsc::channel();
+            let ctx = ctx.clone();
+            crate::screen_lock::watch(move |reason| {
+                let _ = sender.send(reason);
+                ctx.request_repaint();
+            });
+            self.with_lock_requests(receiver)
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = ctx;
+            self
+        }
+    }
+
+    /// Locks whenever `requests` delivers (the screen-lock watcher's events;
+    /// tests feed their own).
+    #[cfg(target_os = "linux")]
+    #[must_use]
+    pub fn with_lock_requests(
+        mut self,
+        requests: std::sync::mpsc::Receiver<crate::screen_lock::LockReason>,
+    ) -> Self {
+        self.lock_requests = Some(requests);
+        self
+    }
+
+    /// Pretends the user has been idle for `idle` (tests of auto-lock).
+    #[doc(hidden)]
+    pub fn pretend_idle_for(&mut self, idle: Duration) {
+        if let Some(then) = Instant::now().checked_sub(idle) {
+            self.last_activity = then;
+        }
     }
 
     /// Looks for a newer release once the first frame is drawn (off unless
@@ -558,9 +605,22 @@ impl QvaultApp {
         if self.settings_changed_at.is_some() {
             ctx.request_repaint_after(Duration::from_millis(500));
         }
+        // Drained on every screen, so a lock while locked is not kept for
+        // after the next unlock.
+        #[cfg(target_os = "linux")]
+        let lock_request = self
+            .lock_requests
+            .as_ref()
+            .and_then(|requests| requests.try_iter().last());
+        #[cfg(not(target_os = "linux"))]
+        let lock_request: Option<()> = None;
         if let Screen::Vault(session) = &mut self.screen {
             if let Some(job) = session.autosave_job() {
                 self.worker.send(job);
+            }
+            if let Some(reason) = lock_request {
+                log::info!("locking: {reason:?}");
+                self.commands.push(Command::Lock);
             }
             let minutes = self.settings.lock_after_minutes;
             if minutes > 0

@@ -5,6 +5,8 @@
 mod common;
 
 mod attachments_ui;
+#[cfg(target_os = "linux")]
+mod autolock;
 mod cli;
 mod crash;
 mod favourites_ui;
