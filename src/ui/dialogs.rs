@@ -81,8 +81,8 @@ struct QrKeyForm {
     action: Option<QrKeyAction>,
     password: SecretText,
     busy: bool,
-    /// The key's text and QR code, while shown.
-    shown: Option<(Zeroizing<String>, Option<egui::TextureHandle>)>,
+    /// The key's text, to open in the QR dialog on the next frame.
+    shown: Option<Zeroizing<String>>,
     message: Option<String>,
 }
 
@@ -344,14 +344,14 @@ impl Dialogs {
         form.busy = false;
         form.action = None;
         form.message = Some(if text.is_some() {
-            "Unlocking now needs this QR key as well as the password. Save it as PNG and print \
-             it, or keep it away from this computer; the recovery code still opens the vault on \
-             its own."
+            "Unlocking now needs the QR key as well as the password. Save it as PNG and print it, \
+             or keep it away from this computer; the recovery code still opens the vault on its \
+             own."
                 .into()
         } else {
             "The QR key is no longer needed to unlock.".into()
         });
-        form.shown = text.map(|text| (text, None));
+        form.shown = text;
     }
 
     pub fn qr_key_failed(&mut self, error: &str) {
@@ -968,7 +968,10 @@ impl SettingsDialog {
             }
             Some(PendingCheck::ShowQrKey) => {
                 self.qr.action = None;
-                self.qr.shown = session.keys().qr_key().map(|key| (key.to_text(), None));
+                self.qr.shown = session
+                    .keys()
+                    .qr_key()
+                    .map(crate::crypto::qr_key::QrKey::to_text);
             }
             Some(PendingCheck::CalibrateKdf(password)) => {
                 session.request_kdf_calibration(password, commands);
@@ -1115,45 +1118,21 @@ impl SettingsDialog {
     }
 }
 
-impl QrKeyForm {
-    /// The key's QR code with Save, Copy and Hide, while it is shown.
-    fn shown_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        let mut hide = false;
-        if let Some((text, texture)) = &mut self.shown {
-            if texture.is_none() {
-                *texture = widgets::qr_texture(ui.ctx(), "settings-qr-key", text).ok();
-            }
-            if let Some(texture) = texture {
-                ui.add(egui::Image::new(&*texture).fit_to_exact_size(egui::vec2(220.0, 220.0)));
-            }
-            ui.horizontal(|ui| {
-                if ui.button("Save QR key as PNG").clicked()
-                    && let Ok(png) = crate::qr::QrGrid::encode(text).and_then(|g| g.to_png())
-                {
-                    commands.push(Command::SavePng(png));
-                }
-                if ui.button("Copy QR key text").clicked() {
-                    commands.push(Command::Copy {
-                        label: "the QR key".into(),
-                        value: Zeroizing::new(text.to_string()),
-                    });
-                }
-                hide = ui.button("Hide QR key").clicked();
-            });
-        }
-        if hide {
-            self.shown = None;
-        }
-    }
-}
-
 impl SettingsDialog {
     fn qr_key_ui(&mut self, ui: &mut egui::Ui, session: &mut Session, commands: &mut Vec<Command>) {
         let checking = self.pending.is_some();
         let form = &mut self.qr;
         ui.strong("QR key");
         let required = session.keys().header().requires_qr_key();
-        form.shown_ui(ui, commands);
+        // The key opens in the QR dialog (large enough to print, with Save
+        // as PNG), not in this window.
+        if let Some(text) = form.shown.take() {
+            commands.push(Command::ShowQr {
+                label: "QR key".into(),
+                value: text,
+                show_text: false,
+            });
+        }
         if let Some(message) = &form.message {
             ui.label(message);
         }

@@ -79,7 +79,8 @@ impl OnScreenKeyboard {
                 } else {
                     "Shift"
                 };
-                if ui.button(shift).clicked() {
+                let wide = egui::vec2(56.0, key_size.y);
+                if ui.add_sized(wide, egui::Button::new(shift)).clicked() {
                     self.layer = if self.layer == Layer::Upper {
                         Layer::Lower
                     } else {
@@ -91,7 +92,7 @@ impl OnScreenKeyboard {
                 } else {
                     "#+="
                 };
-                if ui.button(symbols).clicked() {
+                if ui.add_sized(wide, egui::Button::new(symbols)).clicked() {
                     self.layer = if self.layer == Layer::Symbols {
                         Layer::Lower
                     } else {
@@ -104,13 +105,15 @@ impl OnScreenKeyboard {
                 {
                     typed = Some(' ');
                 }
-                if ui.button("Backspace").clicked()
+                if ui
+                    .add_sized(egui::vec2(80.0, key_size.y), egui::Button::new("Backspace"))
+                    .clicked()
                     && let Some((index, _)) = target.as_str().char_indices().next_back()
                 {
                     let len = target.as_str().len();
                     target.remove_range(index..len);
                 }
-                if ui.button("Enter").clicked() {
+                if ui.add_sized(wide, egui::Button::new("Enter")).clicked() {
                     entered = true;
                 }
             });

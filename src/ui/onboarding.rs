@@ -336,8 +336,18 @@ impl UnlockScreen {
 
     pub fn failed(&mut self, error: &StoreError) {
         self.busy = false;
-        self.password = SecretText::default();
         self.focus = true;
+        // Only a missing QR key keeps the typed password: it was not wrong.
+        let qr_key_missing = matches!(
+            error,
+            StoreError::Format {
+                source: crate::store::FormatError::QrKeyRequired,
+                ..
+            }
+        );
+        if !qr_key_missing {
+            self.password = SecretText::default();
+        }
         if matches!(
             error,
             StoreError::Format {
