@@ -7,8 +7,8 @@ use clap::Parser;
 use qvault::cli::Cli;
 
 fn main() -> ExitCode {
-    qvault::hardening::harden_process();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    qvault::hardening::harden_process();
     let cli = Cli::parse();
     match cli.command {
         None => match qvault::ui::run(

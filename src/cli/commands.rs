@@ -195,6 +195,7 @@ pub fn passwd(path: &Path, prompter: &mut Prompter, recovery: bool) -> Result<()
 
     let kdf = kdf_for_new_password(opened.keys.header().kdf);
     opened.keys.change_password(&password, kdf, &code)?;
+    opened.vault.keys_updated_ms = crate::vault::now_ms();
     store::save(path, &opened.keys, &opened.vault, Some(opened.fingerprint))?;
     print("Changed the password. The recovery code stays the same.\n")
 }

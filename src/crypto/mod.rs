@@ -200,7 +200,8 @@ pub fn argon2id(
 
 /// Parameters that make one Argon2id run take about `target` on this
 /// computer: the default memory and lanes (64 MiB, 4), with as many passes
-/// as fit, never fewer than [`KdfParams::FLOOR`]'s nor more than
+/// as fit, never fewer than [`KdfParams::DEFAULT`]'s (a slow computer keeps
+/// the default rather than get a weaker KDF) nor more than
 /// [`KdfParams::CEILING`]'s. Returns them with the time they are expected to
 /// take (measured over two passes with a random password and salt).
 pub fn calibrate(
@@ -221,7 +222,7 @@ pub fn calibrate(
     let fits = (target.as_nanos() + per_pass_ns / 2) / per_pass_ns;
     let iterations = u32::try_from(fits)
         .unwrap_or(u32::MAX)
-        .clamp(KdfParams::FLOOR.iterations, KdfParams::CEILING.iterations);
+        .clamp(KdfParams::DEFAULT.iterations, KdfParams::CEILING.iterations);
     let params = KdfParams {
         iterations,
         ..KdfParams::DEFAULT
@@ -359,7 +360,7 @@ mod tests {
     fn calibration_stays_within_the_floor_and_the_ceiling() {
         use std::time::Duration;
         let (fastest, _) = calibrate(Duration::ZERO).expect("calibrate");
-        assert_eq!(fastest.iterations, KdfParams::FLOOR.iterations);
+        assert_eq!(fastest.iterations, KdfParams::DEFAULT.iterations);
         let (slowest, _) = calibrate(Duration::from_hours(1)).expect("calibrate");
         assert_eq!(slowest.iterations, KdfParams::CEILING.iterations);
         let (one_second, expected) = calibrate(Duration::from_secs(1)).expect("calibrate");

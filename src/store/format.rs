@@ -606,6 +606,16 @@ impl VaultKeys {
         .map_err(|_| FormatError::Damaged("the encrypted data fails authentication"))
     }
 
+    /// Opens a copy of this vault whose slots were rewrapped (another
+    /// password, QR key or KDF cost: the vault key stays the same), with no
+    /// password; returns its keys too.
+    pub fn open_rewrapped(
+        &self,
+        sealed: &SealedVault<'_>,
+    ) -> Result<(Vault, VaultKeys), FormatError> {
+        sealed.decrypt(self.vault_key.clone())
+    }
+
     /// Unwraps nothing: used by tests and benchmarks that already hold the keys.
     pub fn open(&self, bytes: &[u8]) -> Result<Vault, FormatError> {
         let sealed = parse(bytes)?;

@@ -173,10 +173,17 @@ fn merge_and_upload(
     // The server's copy sets the keys when its header differs (a password
     // changed elsewhere, or two vaults made apart): every device converges
     // on one file, and the recovery code must be the one of its slot.
+    // When both copies are one vault with rewrapped slots, the newer
+    // rewrap wins (a QR key or KDF cost set here is then uploaded, not
+    // undone).
     let keys = match remote_keys {
-        Some(keys) => {
+        Some(keys) if remote.keys_updated_ms >= opened.vault.keys_updated_ms => {
             merged.recovery_code = remote.recovery_code.clone();
             keys
+        }
+        Some(_) => {
+            merged.recovery_code = opened.vault.recovery_code.clone();
+            opened.keys.clone()
         }
         None => opened.keys.clone(),
     };
@@ -220,6 +227,10 @@ pub fn open_remote(
     if sealed.header == *keys.header() {
         let vault = keys.open(bytes).map_err(remote_error)?;
         return Ok((vault, None));
+    }
+    // The same vault key under other slots: a rewrap on either side.
+    if let Ok((vault, remote_keys)) = keys.open_rewrapped(&sealed) {
+        return Ok((vault, Some(remote_keys)));
     }
     // A vault that requires a QR key opens with ours (a QR key rotated on
     // another device reads as a wrong password here).

@@ -336,14 +336,14 @@ impl Dialogs {
         }
     }
 
-    pub fn qr_key_set(&mut self, text: Option<Zeroizing<String>>) {
+    pub fn qr_key_set(&mut self, required: bool) {
         let Some(settings) = &mut self.settings else {
             return;
         };
         let form = &mut settings.qr;
         form.busy = false;
         form.action = None;
-        form.message = Some(if text.is_some() {
+        form.message = Some(if required {
             "Unlocking now needs the QR key as well as the password. Save it as PNG and print it, \
              or keep it away from this computer; the recovery code still opens the vault on its \
              own."
@@ -351,7 +351,6 @@ impl Dialogs {
         } else {
             "The QR key is no longer needed to unlock.".into()
         });
-        form.shown = text;
     }
 
     pub fn qr_key_failed(&mut self, error: &str) {
@@ -1192,8 +1191,8 @@ impl SettingsDialog {
                 if action == QrKeyAction::Show {
                     show = Some(password);
                 } else {
-                    form.busy = true;
-                    session.request_qr_key(password, action == QrKeyAction::New, commands);
+                    form.busy =
+                        session.request_qr_key(password, action == QrKeyAction::New, commands);
                 }
             }
             if ui.button("Cancel").clicked() {

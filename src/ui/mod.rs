@@ -509,7 +509,9 @@ impl QvaultApp {
     /// answer (see `unlock_password`).
     fn send_job(&mut self, job: Job) {
         if let Job::Unlock {
-            credential: crate::store::Credential::Password(password),
+            credential:
+                crate::store::Credential::Password(password)
+                | crate::store::Credential::PasswordAndQrKey(password, _),
             ..
         } = &job
         {

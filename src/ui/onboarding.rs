@@ -274,8 +274,8 @@ impl FirstRun {
 }
 
 /// How long the unlock screen makes the user wait after `failures` wrong
-/// passwords or recovery codes in a row: nothing for the first two (typos),
-/// then 5 s, doubling up to 5 minutes. This paces guessing at the window;
+/// passwords or recovery codes in a row: nothing after one or two (typos),
+/// 5 s after the third, doubling with each further one up to 5 minutes. This paces guessing at the window;
 /// the KDF is what protects a copied file.
 pub(crate) fn unlock_delay(failures: u32) -> Duration {
     match failures {
@@ -588,7 +588,8 @@ impl UnlockScreen {
                 }
             }
         };
-        self.password = SecretText::default();
+        // The password stays in its (zeroizing) field until the answer: a
+        // vault that turns out to need its QR key keeps it for the next try.
         self.recovery_text = SecretText::default();
         self.busy = true;
         self.error = None;

@@ -283,6 +283,7 @@ impl Session {
                     Ok(keys) => {
                         self.keys = keys;
                         self.stamp.keys += 1;
+                        self.vault.keys_updated_ms = crate::vault::now_ms();
                         self.stop_sync_after_password_change(commands);
                         self.needs_new_password = false;
                         self.new_password = super::onboarding::PasswordPair::default();
@@ -297,10 +298,22 @@ impl Session {
                 self.busy = false;
                 match result {
                     Ok(keys) => {
-                        let text = keys.qr_key().map(crate::crypto::qr_key::QrKey::to_text);
+                        // Shown from here, not by Settings, which may have
+                        // been closed meanwhile: the user must see the key.
+                        if let Some(value) =
+                            keys.qr_key().map(crate::crypto::qr_key::QrKey::to_text)
+                        {
+                            commands.push(Command::ShowQr {
+                                label: "QR key".into(),
+                                value,
+                                show_text: false,
+                            });
+                        }
+                        let required = keys.header().requires_qr_key();
                         self.keys = keys;
                         self.stamp.keys += 1;
-                        dialogs.qr_key_set(text);
+                        self.vault.keys_updated_ms = crate::vault::now_ms();
+                        dialogs.qr_key_set(required);
                         self.changed();
                     }
                     Err(e) => dialogs.qr_key_failed(&e.to_string()),
@@ -313,6 +326,7 @@ impl Session {
                         // The same password: sync's auth key is unchanged.
                         self.keys = keys;
                         self.stamp.keys += 1;
+                        self.vault.keys_updated_ms = crate::vault::now_ms();
                         dialogs.kdf_calibrated(kdf, expected);
                         self.changed();
                     }

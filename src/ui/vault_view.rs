@@ -106,15 +106,15 @@ impl Session {
     }
 
     /// Requires a new QR key, or none, on the worker (which checks the
-    /// password first).
+    /// password first). False when nothing was sent (no recovery code).
     pub fn request_qr_key(
         &mut self,
         password: crate::crypto::Password,
         require: bool,
         commands: &mut Vec<Command>,
-    ) {
+    ) -> bool {
         let Some(code) = self.recovery_code_for_rewrap(commands) else {
-            return;
+            return false;
         };
         self.busy = true;
         commands.push(Command::Send(super::worker::Job::SetQrKey {
@@ -123,6 +123,7 @@ impl Session {
             require,
             recovery_code: code,
         }));
+        true
     }
 
     /// Rewraps the password slot with parameters measured to take about a

@@ -96,6 +96,7 @@ pub fn merge(local: &Vault, remote: &Vault) -> (Vault, MergeReport) {
             .collect(),
         recovery_code: pick_recovery_code(local, remote),
         history_len: keep,
+        keys_updated_ms: local.keys_updated_ms.max(remote.keys_updated_ms),
     };
     (vault, report)
 }

@@ -71,6 +71,20 @@ pub struct Vault {
     /// Deleted secrets and boxes, restorable for [`TRASH_DAYS`] days.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trash: Vec<TrashItem>,
+    /// When the key slots were last rewrapped (a new password, QR key or
+    /// KDF cost; ms, 0 for never): sync keeps the newer slots of two copies
+    /// of one vault, so such a change made here is not undone by the server's
+    /// older copy.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub keys_updated_ms: i64,
+}
+
+#[allow(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_zero(value: &i64) -> bool {
+    *value == 0
 }
 
 /// Days a deleted secret or box stays in the trash.

@@ -39,3 +39,24 @@ mod update;
 mod wallet;
 mod wallet_cli;
 mod wallet_ui;
+
+/// Every file in tests/it is a module here: a file without its `mod` line
+/// would never be compiled, its tests silently never run.
+#[test]
+fn every_test_file_is_a_module() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it");
+    let main = std::fs::read_to_string(dir.join("main.rs")).expect("main.rs");
+    for entry in std::fs::read_dir(&dir).expect("tests/it") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if let Some(module) = name.strip_suffix(".rs").filter(|m| *m != "main") {
+            assert!(
+                main.lines().any(|l| l.trim() == format!("mod {module};")),
+                "tests/it/{name} has no `mod {module};` in tests/it/main.rs"
+            );
+        }
+    }
+}

@@ -226,7 +226,7 @@ fn settings_require_a_qr_key_then_unlocking_needs_it() {
         h.query_by_label_contains("This vault needs its QR key")
             .is_some()
     });
-    type_into(&mut harness, "Master password", PASSWORD);
+    // The password typed before is kept: only the key is added.
     type_into(&mut harness, "QR key text", &qr_text);
     click(&mut harness, "Unlock");
     step_until(&mut harness, "the vault to unlock", |h| {

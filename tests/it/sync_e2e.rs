@@ -215,3 +215,72 @@ fn two_devices_editing_for_100_rounds_lose_no_edit() {
     }
     assert_eq!(a.opened.vault.secret_count(), b.opened.vault.secret_count());
 }
+
+/// A QR key required on one device after it synced is uploaded, not undone
+/// by the server's older copy, and another device takes the requirement in.
+#[test]
+fn a_qr_key_turned_on_after_syncing_reaches_the_other_device() {
+    use qvault::crypto::qr_key::QrKey;
+    use qvault::store::format::FormatError;
+
+    let server = start_server();
+    let a = new_vault();
+    let run = with_vault(
+        &a.path,
+        &sync_args(&server, &["--register"]),
+        &lines(&[PASSWORD]),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let home = tempfile::tempdir().expect("home");
+    let b = home.path().join("b.qvault");
+    assert_eq!(
+        with_vault(&b, &sync_args(&server, &[]), &lines(&[PASSWORD])).code,
+        0
+    );
+
+    // Device A requires a QR key, as Settings does it.
+    let password = Password::new(PASSWORD);
+    let mut opened = store::unlock(&a.path, &Credential::Password(password.clone())).expect("a");
+    let code = qvault::crypto::recovery::RecoveryCode::parse(opened.vault.recovery_code.as_str())
+        .expect("code");
+    let qr_key = QrKey::generate().expect("random");
+    opened
+        .keys
+        .set_qr_key(&password, Some(qr_key.clone()), &code)
+        .expect("require");
+    opened.vault.keys_updated_ms = qvault::vault::now_ms();
+    store::save(
+        &a.path,
+        &opened.keys,
+        &opened.vault,
+        Some(opened.fingerprint),
+    )
+    .expect("save");
+    let key_file = home.path().join("qr-key.txt");
+    std::fs::write(&key_file, qr_key.to_text().as_bytes()).expect("key file");
+    let key_arg = key_file.to_str().expect("utf-8");
+
+    let needs_key = |path: &Path| {
+        matches!(
+            store::unlock(path, &Credential::Password(password.clone())),
+            Err(store::StoreError::Format {
+                source: FormatError::QrKeyRequired,
+                ..
+            })
+        )
+    };
+    let run = with_vault(
+        &a.path,
+        &sync_args(&server, &["--qr-key", key_arg]),
+        &lines(&[PASSWORD]),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(needs_key(&a.path), "sync undid the QR key on device A");
+
+    // Device B opens its own copy with the password, and takes the newer
+    // slots from the server: from now on it needs the QR key too.
+    let run = with_vault(&b, &sync_args(&server, &[]), &lines(&[PASSWORD]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(needs_key(&b), "device B did not take in the QR key");
+    store::unlock(&b, &Credential::PasswordAndQrKey(password.clone(), qr_key)).expect("b opens");
+}
