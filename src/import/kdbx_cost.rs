@@ -2,7 +2,8 @@
 //! header before the `keepass` crate runs that derivation. The crate trusts
 //! the file: a crafted header asking for terabytes of Argon2 memory would
 //! abort the process, and billions of rounds would hang it. Only the cost
-//! fields are read here; everything else is left to the crate.
+//! fields are read here (the KDBX 3 and 4 header fields, and the fixed
+//! header of a `KeePass` 1 `.kdb` file); everything else is left to the crate.
 
 use super::ImportError;
 
@@ -16,6 +17,12 @@ const MAX_ARGON2_PARALLELISM: u64 = 256;
 /// The most AES-KDF rounds (about a minute on a slow computer).
 const MAX_AES_ROUNDS: u64 = 500_000_000;
 
+/// The second signature word of a `KeePass` 1 (`.kdb`) file, little-endian.
+const KDB_SIGNATURE: [u8; 4] = [0x65, 0xfb, 0x4b, 0xb5];
+/// Where a `KeePass` 1 header keeps its AES rounds (a `u32`), after the
+/// signatures, flags, version, seeds, counts and contents hash.
+const KDB_ROUNDS_AT: usize = 120;
+
 /// Header field ids of KDBX 3 and 4.
 const END_OF_HEADER: u8 = 0;
 const TRANSFORM_ROUNDS: u8 = 6;
@@ -25,6 +32,11 @@ const KDF_PARAMETERS: u8 = 11;
 /// database's. Files too short to tell are left to the crate, which reports
 /// them as damaged.
 pub fn check(bytes: &[u8]) -> Result<(), ImportError> {
+    if bytes.get(4..8) == Some(&KDB_SIGNATURE[..]) {
+        // A fixed header, not the fields below; its rounds are a u32, up to
+        // eight times the most we allow.
+        return check_aes_rounds(read_uint(bytes, KDB_ROUNDS_AT, 4));
+    }
     let Some(major) = bytes.get(10..12).map(|v| u16::from_le_bytes([v[0], v[1]])) else {
         return Ok(());
     };
@@ -158,6 +170,34 @@ mod tests {
         // The entry "M": name length 1, name "M", value length 8.
         patch_after(&mut bytes, b"\x01\x00\x00\x00M\x08\x00\x00\x00", 1 << 42);
         assert!(matches!(check(&bytes), Err(ImportError::Damaged(_))));
+    }
+
+    /// A `KeePass` 1 header: signatures, AES flag, version, then zeros up to
+    /// its rounds.
+    fn kdb_header(rounds: u32) -> Vec<u8> {
+        let mut bytes = [
+            [0x03, 0xd9, 0xa2, 0x9a],
+            KDB_SIGNATURE,
+            [2, 0, 0, 0],
+            [4, 0, 3, 0],
+        ]
+        .concat();
+        bytes.resize(KDB_ROUNDS_AT, 0);
+        bytes.extend_from_slice(&rounds.to_le_bytes());
+        bytes
+    }
+
+    #[test]
+    fn a_keepass1_header_is_checked_for_its_aes_rounds_only() {
+        assert!(check(&kdb_header(6_000)).is_ok());
+        assert!(matches!(
+            check(&kdb_header(u32::MAX)),
+            Err(ImportError::Damaged(_))
+        ));
+        assert!(
+            check(&kdb_header(u32::MAX)[..KDB_ROUNDS_AT + 2]).is_ok(),
+            "cut off"
+        );
     }
 
     #[test]

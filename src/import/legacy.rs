@@ -45,6 +45,20 @@ pub fn read(bytes: &[u8], secret: &str, qr_key: Option<&str>) -> Result<Imported
     imported(&header, &text)
 }
 
+/// What [`read`] makes of a file's secrets JSON once opened, for a file
+/// written by app `version`; public for the fuzz targets (`fuzz/`) only.
+#[doc(hidden)]
+pub fn read_opened(version: Option<&str>, secrets_json: &str) -> Result<Imported, ImportError> {
+    let header = Header {
+        version: version.map(str::to_owned),
+        salt: None,
+        key: Vec::new(),
+        secrets: Vec::new(),
+        qr_required: false,
+    };
+    imported(&header, secrets_json)
+}
+
 /// The opened secrets JSON, upgraded and mapped onto our templates.
 fn imported(header: &Header, text: &str) -> Result<Imported, ImportError> {
     let root: Node =

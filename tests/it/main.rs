@@ -11,6 +11,7 @@ mod cli;
 mod crash;
 mod favourites_ui;
 mod format;
+mod fuzz_regressions;
 mod hardening_ui;
 mod health_ui;
 mod history_ui;
