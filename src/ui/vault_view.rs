@@ -70,21 +70,29 @@ impl Session {
         });
     }
 
-    /// The recovery code a rewrap of the slots needs (the one unlocked with,
-    /// else the stored one); says so in the status bar when there is none.
-    fn recovery_code_for_rewrap(
-        &self,
+    /// Sends a job that rewraps the key slots, built from a copy of the keys
+    /// and the recovery code the rewrap needs (the one unlocked with, else
+    /// the stored one). Without a valid code it says so in the status bar and
+    /// sends nothing; returns whether it sent.
+    fn send_rewrap(
+        &mut self,
         commands: &mut Vec<Command>,
-    ) -> Option<crate::crypto::recovery::RecoveryCode> {
+        job: impl FnOnce(
+            Box<crate::store::VaultKeys>,
+            crate::crypto::recovery::RecoveryCode,
+        ) -> super::worker::Job,
+    ) -> bool {
         let stored =
             crate::crypto::recovery::RecoveryCode::parse(self.vault.recovery_code.as_str());
-        let code = self.unlocked_with.clone().or(stored.ok());
-        if code.is_none() {
+        let Some(code) = self.unlocked_with.clone().or(stored.ok()) else {
             commands.push(Command::Status(
                 "The vault has no valid recovery code".into(),
             ));
-        }
-        code
+            return false;
+        };
+        self.busy = true;
+        commands.push(Command::Send(job(Box::new(self.keys().clone()), code)));
+        true
     }
 
     /// Rewraps the key for `password` on the worker.
@@ -93,16 +101,15 @@ impl Session {
         password: crate::crypto::Password,
         commands: &mut Vec<Command>,
     ) {
-        let Some(code) = self.recovery_code_for_rewrap(commands) else {
-            return;
-        };
-        self.busy = true;
-        commands.push(Command::Send(super::worker::Job::ChangePassword {
-            keys: Box::new(self.keys().clone()),
-            new_password: password,
-            recovery_code: code,
-            kdf: self.keys().header().kdf,
-        }));
+        let kdf = self.keys().header().kdf;
+        self.send_rewrap(commands, |keys, recovery_code| {
+            super::worker::Job::ChangePassword {
+                keys,
+                new_password: password,
+                recovery_code,
+                kdf,
+            }
+        });
     }
 
     /// Requires a new QR key, or none, on the worker (which checks the
@@ -113,17 +120,14 @@ impl Session {
         require: bool,
         commands: &mut Vec<Command>,
     ) -> bool {
-        let Some(code) = self.recovery_code_for_rewrap(commands) else {
-            return false;
-        };
-        self.busy = true;
-        commands.push(Command::Send(super::worker::Job::SetQrKey {
-            keys: Box::new(self.keys().clone()),
-            password,
-            require,
-            recovery_code: code,
-        }));
-        true
+        self.send_rewrap(commands, |keys, recovery_code| {
+            super::worker::Job::SetQrKey {
+                keys,
+                password,
+                require,
+                recovery_code,
+            }
+        })
     }
 
     /// Rewraps the password slot with parameters measured to take about a
@@ -133,16 +137,14 @@ impl Session {
         password: crate::crypto::Password,
         commands: &mut Vec<Command>,
     ) {
-        let Some(code) = self.recovery_code_for_rewrap(commands) else {
-            return;
-        };
-        self.busy = true;
-        commands.push(Command::Send(super::worker::Job::CalibrateKdf {
-            keys: Box::new(self.keys().clone()),
-            password,
-            recovery_code: code,
-            target: std::time::Duration::from_secs(1),
-        }));
+        self.send_rewrap(commands, |keys, recovery_code| {
+            super::worker::Job::CalibrateKdf {
+                keys,
+                password,
+                recovery_code,
+                target: std::time::Duration::from_secs(1),
+            }
+        });
     }
 
     fn top_bar_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
